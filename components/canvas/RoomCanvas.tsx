@@ -1,0 +1,64 @@
+'use client'
+
+import { getAssetUrls } from '@tldraw/assets/selfHosted'
+import { useEffect, useState } from 'react'
+import { createTLStore, Tldraw, type Editor, type TLStore } from 'tldraw'
+import 'tldraw/tldraw.css'
+import type { Awareness } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { checkRoomSchema } from '@/lib/room-doc'
+import { bindPresence, type Participant } from '@/lib/presence/presence'
+import { bindStoreToDoc } from '@/lib/tldraw-binding'
+
+const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
+
+export type CanvasProblem = 'client-outdated'
+
+/** The tldraw editor, bound to the room document and to presence. */
+export function RoomCanvas({
+  doc,
+  awareness,
+  user,
+  readOnly,
+  onEditor,
+  onProblem,
+}: {
+  doc: Y.Doc
+  awareness: Awareness
+  user: Omit<Participant, 'clientId'>
+  readOnly: boolean
+  onEditor(editor: Editor | null): void
+  onProblem(problem: CanvasProblem): void
+}) {
+  const [store, setStore] = useState<TLStore | null>(null)
+
+  useEffect(() => {
+    const created = createTLStore()
+    if (checkRoomSchema(doc, created.schema) === 'client-outdated') {
+      onProblem('client-outdated')
+      return
+    }
+    const binding = bindStoreToDoc(created, doc)
+    const presence = bindPresence(created, awareness, user)
+    setStore(created)
+    return () => {
+      presence.dispose()
+      binding.dispose()
+      setStore(null)
+    }
+  }, [doc, awareness, user, onProblem])
+
+  if (!store) return null
+  return (
+    <Tldraw
+      store={store}
+      assetUrls={assetUrls}
+      licenseKey={process.env.NEXT_PUBLIC_TLDRAW_LICENSE_KEY}
+      onMount={(editor) => {
+        editor.updateInstanceState({ isReadonly: readOnly })
+        onEditor(editor)
+        return () => onEditor(null)
+      }}
+    />
+  )
+}

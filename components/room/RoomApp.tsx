@@ -1,0 +1,41 @@
+'use client'
+
+import { useState } from 'react'
+import { readLocalName } from '@/lib/people/local-name'
+import { NamePrompt } from './NamePrompt'
+import { RoomWorkspace } from './RoomWorkspace'
+import { LoadingScreen, MessageScreen } from './screens'
+import { useRoomAccess } from './useRoomAccess'
+
+function tokenFromHash(): string | null {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token')
+}
+
+/** Checks the link, asks for a name once, then opens the room. */
+export default function RoomApp({ roomId }: { roomId: string }) {
+  const [token] = useState(tokenFromHash)
+  const [name, setName] = useState(readLocalName)
+  const access = useRoomAccess(roomId, token)
+
+  if (!token) {
+    return (
+      <MessageScreen title="This link is incomplete">
+        Room links end with <code>#token=…</code>. Copy the whole link from the invitation and open it again.
+      </MessageScreen>
+    )
+  }
+  if (access.kind === 'loading') return <LoadingScreen label="Checking your link…" />
+  if (access.kind === 'refused') {
+    if (access.status === 404) return <MessageScreen title="Room not found">The link may be mistyped, or the room no longer exists.</MessageScreen>
+    if (access.status === 401 || access.status === 403) {
+      return <MessageScreen title="This link does not open this room">It may have been replaced by a newer link. Ask the interviewer to send it again.</MessageScreen>
+    }
+    return (
+      <MessageScreen title="Cannot reach the server" actions={<button className="button button--primary" onClick={() => window.location.reload()}>Try again</button>}>
+        Check your connection. Rooms you opened before on this device open offline.
+      </MessageScreen>
+    )
+  }
+  if (!name) return <NamePrompt role={access.info.role} onDone={setName} />
+  return <RoomWorkspace roomId={roomId} token={token} access={access.info} name={name} />
+}

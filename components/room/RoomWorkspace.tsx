@@ -1,0 +1,99 @@
+'use client'
+
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useValue, type Editor } from 'tldraw'
+import { RoomCanvas, type CanvasProblem } from '@/components/canvas/RoomCanvas'
+import { ShareButton } from '@/components/share/SharePanel'
+import { Logo } from '@/components/Logo'
+import { colorForUser, readParticipants, type Participant } from '@/lib/presence/presence'
+import { localUserId } from '@/lib/people/local-name'
+import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
+import type { RoomAccessInfo } from '@/lib/rooms/api'
+import { ConnectionStatus } from './ConnectionStatus'
+import { Participants } from './Participants'
+import { LoadingScreen, MessageScreen } from './screens'
+import { describeCloseCode, useRoomConnection } from './useRoomConnection'
+
+const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate', reviewer: 'Review - read only' } as const
+
+export function RoomWorkspace({ roomId, token, access, name }: { roomId: string; token: string; access: RoomAccessInfo; name: string }) {
+  const connection = useRoomConnection(roomId, token)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const [problem, setProblem] = useState<CanvasProblem | null>(null)
+  const [participants, setParticipants] = useState<Participant[]>([])
+  const [title, setTitle] = useState('')
+  const user = useMemo(() => {
+    const userId = localUserId()
+    return { userId, name, color: colorForUser(userId), role: access.role }
+  }, [name, access.role])
+  const doc = connection?.doc
+  const awareness = connection?.provider.awareness
+
+  useEffect(() => {
+    if (!awareness) return
+    const update = () => setParticipants(readParticipants(awareness))
+    awareness.on('change', update)
+    update()
+    return () => awareness.off('change', update)
+  }, [awareness])
+
+  useEffect(() => {
+    if (!doc) return
+    const meta = getRoomMeta(doc)
+    const update = () => setTitle(String(meta.get(RoomMetaKey.title) ?? ''))
+    meta.observe(update)
+    update()
+    return () => meta.unobserve(update)
+  }, [doc])
+
+  useEffect(() => {
+    document.title = title ? `${title} · Boxes & Arrows` : 'Interview room · Boxes & Arrows'
+  }, [title])
+
+  const followingUserId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
+  const follow = useCallback(
+    (participant: Participant | null) => {
+      if (!editor) return
+      if (participant) editor.startFollowingUser(participant.userId)
+      else editor.stopFollowingUser()
+    },
+    [editor],
+  )
+
+  if (problem === 'client-outdated') {
+    return (
+      <MessageScreen title="A newer version is available" actions={<button className="button button--primary" onClick={() => window.location.reload()}>Reload</button>}>
+        This room was saved by a newer version of Boxes &amp; Arrows. Reload the page to keep working in it.
+      </MessageScreen>
+    )
+  }
+  if (connection?.state.kind === 'closed') {
+    const message = describeCloseCode(connection.state.code)
+    return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
+  }
+
+  return (
+    <div className="room" data-role={access.role}>
+      <header className="topbar">
+        <a href="/" aria-label="Boxes & Arrows home"><Logo /></a>
+        <div className="topbar__title">
+          <span className="topbar__name" data-testid="room-title">{title || 'Untitled interview'}</span>
+          <span className="topbar__role">{ROLE_LABEL[access.role]}</span>
+        </div>
+        <ConnectionStatus state={connection?.state ?? null} />
+        <div className="topbar__spacer" />
+        {awareness && (
+          <Participants participants={participants} selfClientId={awareness.clientID} followingUserId={followingUserId} onFollow={follow} />
+        )}
+        {access.links && <ShareButton links={access.links} roomId={roomId} />}
+      </header>
+      <main className="canvas">
+        {connection?.ready && doc && awareness ? (
+          <RoomCanvas doc={doc} awareness={awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
+        ) : (
+          <LoadingScreen label="Loading the board…" />
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,47 @@
+'use client'
+
+import { useEffect, useState } from 'react'
+import { RoomAccessInfo } from '@/lib/rooms/api'
+
+export type AccessState =
+  | { kind: 'loading' }
+  | { kind: 'granted'; info: RoomAccessInfo }
+  | { kind: 'refused'; status: number }
+
+const cacheKey = (roomId: string) => `boxes:access:${roomId}`
+
+/**
+ * Asks the server what this link grants. The answer is kept on this device so that a room
+ * opened before still opens while the network is down.
+ */
+export function useRoomAccess(roomId: string, token: string | null): AccessState {
+  const [state, setState] = useState<AccessState>({ kind: 'loading' })
+  useEffect(() => {
+    if (!token) return
+    let cancelled = false
+    const fromCache = (): RoomAccessInfo | null => {
+      const parsed = RoomAccessInfo.safeParse(JSON.parse(localStorage.getItem(cacheKey(roomId)) ?? 'null'))
+      return parsed.success ? parsed.data : null
+    }
+    fetch(`/api/rooms/${encodeURIComponent(roomId)}/access`, { headers: { Authorization: `Bearer ${token}` } })
+      .then(async (response) => {
+        if (cancelled) return
+        if (!response.ok) {
+          localStorage.removeItem(cacheKey(roomId))
+          return setState({ kind: 'refused', status: response.status })
+        }
+        const info = RoomAccessInfo.parse(await response.json())
+        localStorage.setItem(cacheKey(roomId), JSON.stringify(info))
+        setState({ kind: 'granted', info })
+      })
+      .catch(() => {
+        if (cancelled) return
+        const cached = fromCache()
+        setState(cached ? { kind: 'granted', info: cached } : { kind: 'refused', status: 0 })
+      })
+    return () => {
+      cancelled = true
+    }
+  }, [roomId, token])
+  return state
+}

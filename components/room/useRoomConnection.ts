@@ -1,0 +1,143 @@
+'use client'
+
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { useEffect, useState } from 'react'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { getRoomRecords } from '@/lib/room-doc'
+import { CloseCode, MessageType } from '@/lib/sync/protocol'
+import { SaveTracker } from '@/lib/sync/save-tracker'
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'live'; unsaved: number }
+  | { kind: 'offline'; unsaved: number }
+  | { kind: 'reconnecting'; unsaved: number }
+  | { kind: 'closed'; code: number }
+
+export interface RoomConnection {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  /** True once the document holds the room (from the server or this device's copy). */
+  ready: boolean
+  state: ConnectionState
+}
+
+const unsavedKey = (roomId: string) => `boxes:unsaved:${roomId}`
+
+function syncUrl(): string {
+  const { protocol, host } = window.location
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/sync`
+}
+
+/**
+ * Opens a room's document: this device's copy from IndexedDB, then the live sync server.
+ * Everything is created inside the effect and destroyed in its cleanup (StrictMode runs
+ * effects twice).
+ */
+export function useRoomConnection(roomId: string, token: string): RoomConnection | null {
+  const [connection, setConnection] = useState<RoomConnection | null>(null)
+
+  useEffect(() => {
+    const doc = new Y.Doc()
+    const local = new IndexeddbPersistence(`boxes:${roomId}`, doc)
+    const provider = new WebsocketProvider(syncUrl(), roomId, doc, {
+      params: { token },
+      disableBc: true,
+      connect: navigator.onLine,
+    })
+    const tracker = new SaveTracker((check) => {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.saveCheck)
+      encoding.writeVarUint(encoder, check)
+      if (provider.ws?.readyState === WebSocket.OPEN) provider.ws.send(encoding.toUint8Array(encoder))
+    }, Number(localStorage.getItem(unsavedKey(roomId)) ?? 0) || 0)
+    provider.messageHandlers[MessageType.saveCheck] = (_encoder, decoder: decoding.Decoder) => {
+      tracker.confirmed(decoding.readVarUint(decoder))
+    }
+
+    let closedCode: number | null = null
+    let everSynced = false
+    let ready = false
+    const publish = () => {
+      const unsaved = tracker.unsavedCount
+      localStorage.setItem(unsavedKey(roomId), String(unsaved))
+      let state: ConnectionState
+      if (closedCode !== null) state = { kind: 'closed', code: closedCode }
+      else if (provider.wsconnected && provider.synced) state = { kind: 'live', unsaved }
+      else if (!navigator.onLine) state = { kind: 'offline', unsaved }
+      else if (everSynced) state = { kind: 'reconnecting', unsaved }
+      else state = { kind: 'connecting' }
+      setConnection({ doc, provider, ready, state })
+    }
+
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (!ready && getRoomRecords(doc).size > 0) ready = true
+      if (origin !== provider && origin !== local) tracker.localChange()
+      else publish()
+    }
+    doc.on('update', onUpdate)
+    local.on('synced', () => {
+      ready = ready || getRoomRecords(doc).size > 0
+      publish()
+    })
+    provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        everSynced = true
+        tracker.synced()
+      }
+      publish()
+    })
+    provider.on('status', ({ status }: { status: string }) => {
+      if (status === 'disconnected') tracker.disconnected()
+      publish()
+    })
+    provider.on('connection-close', (event: CloseEvent | null) => {
+      // 44xx: the server decided (not found, forbidden...); retrying cannot help.
+      if (event && event.code >= 4400 && event.code < 4500) closedCode = event.code
+      publish()
+    })
+    const unsubscribe = tracker.onChange(publish)
+    const goOffline = () => {
+      provider.disconnect()
+      publish()
+    }
+    const goOnline = () => {
+      if (closedCode === null) provider.connect()
+      publish()
+    }
+    window.addEventListener('offline', goOffline)
+    window.addEventListener('online', goOnline)
+    publish()
+
+    return () => {
+      window.removeEventListener('offline', goOffline)
+      window.removeEventListener('online', goOnline)
+      unsubscribe()
+      doc.off('update', onUpdate)
+      provider.destroy()
+      void local.destroy()
+      doc.destroy()
+    }
+  }, [roomId, token])
+
+  return connection
+}
+
+export function describeCloseCode(code: number): { title: string; detail: string } {
+  switch (code) {
+    case CloseCode.noToken:
+    case CloseCode.forbidden:
+      return { title: 'This link does not open this room', detail: 'Ask the interviewer for a fresh link.' }
+    case CloseCode.notFound:
+      return { title: 'Room not found', detail: 'The link may be mistyped, or the room no longer exists.' }
+    case CloseCode.clientOutdated:
+      return { title: 'A newer version is available', detail: 'Reload the page to keep working in this room.' }
+    case CloseCode.rateLimited:
+      return { title: 'Too many changes at once', detail: 'The server paused this connection. Reload to continue.' }
+    default:
+      return { title: 'The connection was closed', detail: `Reload the page to reconnect (code ${code}).` }
+  }
+}

@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test'
+import { AppServer } from './app-server'
+import { createRoomFromHome, drawRectangle, joinWithLink, shapes, waitForBoard } from './helpers'
+
+let app: AppServer
+test.beforeAll(async () => {
+  app = await AppServer.start()
+})
+test.afterAll(async () => {
+  await app?.stop()
+})
+
+test('two people draw one board live; reload, restart and offline lose nothing; no request leaves the origin', async ({ browser }) => {
+  const interviewerContext = await browser.newContext()
+  const interviewer = await interviewerContext.newPage()
+  const foreign: string[] = []
+  interviewerContext.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(app.origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url)
+  })
+
+  await test.step('the home page creates a room and shows the share panel', async () => {
+    await interviewer.goto(app.origin)
+    await expect(interviewer.getByRole('heading', { name: 'The whiteboard for system-design interviews' })).toBeVisible()
+    await interviewer.screenshot({ path: 'test-results/screens/home.png' })
+    await createRoomFromHome(interviewer, app.origin)
+    await expect(interviewer.getByTestId('room-title')).toHaveText('Design a URL shortener')
+    await expect(interviewer.getByRole('dialog', { name: 'Share this room' })).toBeVisible()
+    await interviewer.screenshot({ path: 'test-results/screens/share-panel.png' })
+  })
+
+  const candidateLink = await interviewer.getByLabel('Candidate link').inputValue()
+  expect(candidateLink).toMatch(new RegExp(`^${app.origin}/r/[A-Za-z0-9_-]{24}#token=`))
+  await expect(interviewer.getByLabel('Reviewer link')).toHaveValue(/#token=/)
+  await interviewer.keyboard.press('Escape')
+
+  const { context: candidateContext, page: candidate } = await joinWithLink(browser, candidateLink, 'Cora')
+  candidateContext.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(app.origin) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url)
+  })
+
+  await test.step('each sees the other, with names and role badges', async () => {
+    await expect(interviewer.getByTestId('participant').filter({ hasText: 'Cora' })).toContainText('candidate')
+    await expect(candidate.getByTestId('participant').filter({ hasText: 'Ivy' })).toContainText('interviewer')
+  })
+
+  await test.step('each draws with the mouse and sees the other\'s shapes and cursor', async () => {
+    await drawRectangle(interviewer, 200, 150)
+    await expect(shapes(interviewer)).toHaveCount(1)
+    await expect(shapes(candidate)).toHaveCount(1)
+    await drawRectangle(candidate, 450, 300)
+    await expect(shapes(interviewer)).toHaveCount(2)
+    const box = await candidate.locator('.tl-canvas').boundingBox()
+    await candidate.mouse.move((box?.x ?? 0) + 600, (box?.y ?? 0) + 200, { steps: 5 })
+    await expect(interviewer.locator('.tl-collaborator__cursor')).toBeVisible()
+    await interviewer.screenshot({ path: 'test-results/screens/room-two-people.png' })
+  })
+
+  await test.step('a reload keeps everything', async () => {
+    await interviewer.reload()
+    await waitForBoard(interviewer)
+    await expect(shapes(interviewer)).toHaveCount(2)
+  })
+
+  await test.step('a killed and restarted server keeps everything', async () => {
+    await app.restart()
+    await interviewer.reload()
+    await waitForBoard(interviewer)
+    await expect(shapes(interviewer)).toHaveCount(2)
+    await expect(candidate.getByTestId('connection-status')).toHaveText(/Live/, { timeout: 30_000 })
+  })
+
+  await test.step('drawing offline is kept and reaches the other person when the network returns', async () => {
+    await candidateContext.setOffline(true)
+    await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline/)
+    await drawRectangle(candidate, 300, 420, 100, 60)
+    await expect(shapes(candidate)).toHaveCount(3)
+    await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline - \d+ changes? kept on this device/)
+    await candidate.screenshot({ path: 'test-results/screens/offline.png' })
+    await expect(shapes(interviewer)).toHaveCount(2)
+    await candidateContext.setOffline(false)
+    await expect(shapes(interviewer)).toHaveCount(3)
+    await expect(candidate.getByTestId('connection-status')).toHaveText('Live · Saved')
+  })
+
+  expect(foreign).toEqual([])
+  await candidateContext.close()
+  await interviewerContext.close()
+})
+
+test('a link with a wrong token or an unknown room shows a clear message', async ({ page }) => {
+  await page.goto(`${app.origin}/r/${'A'.repeat(24)}#token=nope`)
+  await expect(page.getByRole('heading', { name: 'Room not found' })).toBeVisible()
+  await page.goto(`${app.origin}/r/${'A'.repeat(24)}`)
+  await expect(page.getByRole('heading', { name: 'This link is incomplete' })).toBeVisible()
+})

@@ -1,0 +1,27 @@
+import { z } from 'zod'
+import { Role } from '../sync/protocol'
+
+/** Body of POST /api/rooms. */
+export const NewRoom = z.object({
+  title: z.string().trim().min(1, 'Give the room a title').max(200),
+  problem: z.string().max(20_000).optional(),
+})
+export type NewRoom = z.infer<typeof NewRoom>
+
+export const RoomLinks = z.object({ interviewer: z.url(), candidate: z.url(), reviewer: z.url() })
+
+/** Response of POST /api/rooms. */
+export const CreatedRoom = z.object({ roomId: z.string(), links: RoomLinks })
+export type CreatedRoom = z.infer<typeof CreatedRoom>
+
+/** Response of GET /api/rooms/<roomId>/access: what the caller's token grants. */
+export const RoomAccessInfo = z.object({
+  roomId: z.string(),
+  role: z.enum(Role),
+  /** Only for the interviewer, who shares them. */
+  links: RoomLinks.optional(),
+})
+export type RoomAccessInfo = z.infer<typeof RoomAccessInfo>
+
+export const ApiError = z.object({ error: z.string(), fields: z.record(z.string(), z.array(z.string())).optional() })
+export type ApiError = z.infer<typeof ApiError>

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto'
+import * as Y from 'yjs'
+import { seedRoomDoc } from '../../lib/room-doc'
+import { isRoomId, Role } from '../../lib/sync/protocol'
+import type { RoomStore, StoredRoom } from '../store/room-store'
+import type { RoomTokens } from './tokens'
+import type { NewRoom } from '../../lib/rooms/api'
+
+export type RoomLinks = Record<Role, string>
+
+export function newRoomId(): string {
+  return randomBytes(18).toString('base64url')
+}
+
+export function roomLinks(tokens: RoomTokens, room: StoredRoom, origin: string): RoomLinks {
+  const link = (role: Role) => `${origin}/r/${room.roomId}#token=${tokens.tokenFor(room, role)}`
+  return { interviewer: link('interviewer'), candidate: link('candidate'), reviewer: link('reviewer') }
+}
+
+/** Creates and seeds a room; the document exists before anyone can connect to it. */
+export async function createRoom(
+  store: RoomStore,
+  tokens: RoomTokens,
+  input: NewRoom,
+  origin: string,
+): Promise<{ roomId: string; links: RoomLinks }> {
+  const room: StoredRoom = {
+    roomId: newRoomId(),
+    createdAt: Date.now(),
+    linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 },
+  }
+  const doc = new Y.Doc()
+  seedRoomDoc(doc, { title: input.title, problem: input.problem ?? '', createdAt: room.createdAt })
+  await store.createRoom(room, Y.encodeStateAsUpdate(doc))
+  doc.destroy()
+  return { roomId: room.roomId, links: roomLinks(tokens, room, origin) }
+}
+
+export type RoomAccess =
+  | { ok: true; room: StoredRoom; role: Role }
+  | { ok: false; status: 401 | 403 | 404; error: string }
+
+/** Checks a room token the way the sync server does, for HTTP requests. */
+export async function checkRoomAccess(
+  store: RoomStore,
+  tokens: RoomTokens,
+  roomId: string,
+  token: string | null,
+): Promise<RoomAccess> {
+  if (!isRoomId(roomId)) return { ok: false, status: 404, error: 'Room not found' }
+  if (!token) return { ok: false, status: 401, error: 'This request needs a room link token' }
+  const room = await store.getRoom(roomId)
+  if (!room) return { ok: false, status: 404, error: 'Room not found' }
+  const role = tokens.roleFor(room, token)
+  if (!role) return { ok: false, status: 403, error: 'This link is not valid for this room' }
+  return { ok: true, room, role }
+}

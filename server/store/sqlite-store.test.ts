@@ -1,0 +1,60 @@
+import Database from 'better-sqlite3'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { describeRoomStoreContract } from './room-store.contract'
+import { openSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store'
+
+const tempDirs: string[] = []
+const tempFile = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'room-store-'))
+  tempDirs.push(dir)
+  return path.join(dir, 'nested', 'rooms.sqlite')
+}
+afterEach(() => tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+describeRoomStoreContract('sqlite', async () => {
+  const file = tempFile()
+  return { store: openSqliteStore(file), reopen: async () => openSqliteStore(file), cleanup: async () => {} }
+})
+
+describe('sqlite store', () => {
+  it('opens in WAL mode at the current schema version and refuses a file from a newer server', async () => {
+    const file = tempFile()
+    await openSqliteStore(file).close()
+    const raw = new Database(file)
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION)
+    raw.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`)
+    raw.close()
+    expect(() => openSqliteStore(file)).toThrow(/schema version/)
+  })
+
+  it('keeps every acknowledged update when the process is killed right after appendUpdates resolved', async () => {
+    const file = tempFile()
+    const root = fileURLToPath(new URL('../..', import.meta.url))
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/store/sqlite-crash-writer.ts', file, '300'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)))
+    expect(signal, stderr).toBe('SIGKILL')
+
+    const acks = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seqs: number[]; updates: number[][] })
+    expect(acks).toHaveLength(300)
+    const store = openSqliteStore(file)
+    const stored = new Map((await store.readUpdateLog('r1')).map((u) => [u.seq, [...u.update]]))
+    await store.close()
+    for (const ack of acks) ack.seqs.forEach((seq, i) => expect(stored.get(seq)).toEqual(ack.updates[i]))
+  })
+})

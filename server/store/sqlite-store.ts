@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { RoomStore, StoredRoom, StoredUpdate, UpdateToAppend } from './room-store'
+import { RoomExistsError, RoomNotFoundError } from './store-errors'
+
+export interface SqliteRoomStore extends RoomStore {
+  readonly file: string
+}
+
+type Role = keyof StoredRoom['linkGenerations']
+type Db = Database.Database
+
+/** Schema steps in order; user_version counts the steps applied. Add a step, never edit one. */
+const migrations: ((db: Db) => void)[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE rooms (
+        room_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        interviewer_generation INTEGER NOT NULL,
+        candidate_generation INTEGER NOT NULL,
+        reviewer_generation INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE updates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id TEXT NOT NULL REFERENCES rooms (room_id),
+        at INTEGER NOT NULL,
+        data BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX updates_by_room ON updates (room_id, seq);
+      CREATE TABLE snapshots (
+        room_id TEXT PRIMARY KEY REFERENCES rooms (room_id),
+        up_to_seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+    `),
+]
+
+export const SQLITE_SCHEMA_VERSION = migrations.length
+
+function migrate(db: Db, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > migrations.length) {
+    throw new Error(`${file} has schema version ${version}; this server knows up to ${migrations.length}`)
+  }
+  migrations.slice(version).forEach((step, i) =>
+    db.transaction(() => {
+      step(db)
+      db.pragma(`user_version = ${version + i + 1}`)
+    })(),
+  )
+}
+
+interface RoomRow {
+  room_id: string
+  created_at: number
+  interviewer_generation: number
+  candidate_generation: number
+  reviewer_generation: number
+}
+interface UpdateRow {
+  seq: number
+  at: number
+  data: Buffer
+}
+interface SnapshotRow {
+  up_to_seq: number
+  data: Buffer
+}
+
+// A view, not a copy: better-sqlite3 hands out a fresh Buffer per row.
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+const toUpdate = (r: UpdateRow): StoredUpdate => ({ seq: r.seq, at: r.at, update: bytes(r.data) })
+const toRoom = (r: RoomRow): StoredRoom => ({
+  roomId: r.room_id,
+  createdAt: r.created_at,
+  linkGenerations: {
+    interviewer: r.interviewer_generation,
+    candidate: r.candidate_generation,
+    reviewer: r.reviewer_generation,
+  },
+})
+
+/** Opens (creating if needed) a SQLite file as a RoomStore; one store per file per process. */
+export function openSqliteStore(file: string): SqliteRoomStore {
+  mkdirSync(path.dirname(file), { recursive: true })
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    // NORMAL under WAL: a committed transaction survives a process crash; only an OS crash or power loss can drop the last ones.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('foreign_keys = ON')
+    migrate(db, file)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+
+  const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?')
+  const insertRoom = db.prepare<[string, number, number, number, number]>(
+    'INSERT INTO rooms VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  )
+  const setGeneration: Record<Role, Database.Statement<[number, string]>> = {
+    interviewer: db.prepare('UPDATE rooms SET interviewer_generation = ? WHERE room_id = ?'),
+    candidate: db.prepare('UPDATE rooms SET candidate_generation = ? WHERE room_id = ?'),
+    reviewer: db.prepare('UPDATE rooms SET reviewer_generation = ? WHERE room_id = ?'),
+  }
+  const insertUpdate = db.prepare<[string, number, Uint8Array]>('INSERT INTO updates (room_id, at, data) VALUES (?, ?, ?)')
+  const selectUpdates = db.prepare<[string, number], UpdateRow>(
+    'SELECT seq, at, data FROM updates WHERE room_id = ? AND seq > ? ORDER BY seq',
+  )
+  const selectSnapshot = db.prepare<[string], SnapshotRow>('SELECT up_to_seq, data FROM snapshots WHERE room_id = ?')
+  // A snapshot that finished after a newer one must not replace it.
+  const upsertSnapshot = db.prepare<[string, number, Uint8Array, number]>(`
+    INSERT INTO snapshots (room_id, up_to_seq, data, at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (room_id) DO UPDATE SET up_to_seq = excluded.up_to_seq, data = excluded.data, at = excluded.at
+    WHERE excluded.up_to_seq >= snapshots.up_to_seq`)
+
+  const requireRoom = (roomId: string): void => {
+    if (!selectRoom.get(roomId)) throw new RoomNotFoundError(roomId)
+  }
+  const append = (u: UpdateToAppend): number => Number(insertUpdate.run(u.roomId, u.at, u.update).lastInsertRowid)
+
+  const createRoom = db.transaction((room: StoredRoom, seedUpdate: Uint8Array) => {
+    const g = room.linkGenerations
+    const { changes } = insertRoom.run(room.roomId, room.createdAt, g.interviewer, g.candidate, g.reviewer)
+    if (changes === 0) throw new RoomExistsError(room.roomId)
+    append({ roomId: room.roomId, at: room.createdAt, update: seedUpdate })
+  })
+  const appendUpdates = db.transaction((updates: UpdateToAppend[]) => {
+    new Set(updates.map((u) => u.roomId)).forEach(requireRoom)
+    return updates.map(append)
+  })
+  const loadRoomContent = db.transaction((roomId: string) => {
+    if (!selectRoom.get(roomId)) return null
+    const snapshot = selectSnapshot.get(roomId)
+    return {
+      snapshot: snapshot ? { data: bytes(snapshot.data), upToSeq: snapshot.up_to_seq } : null,
+      updates: selectUpdates.all(roomId, snapshot?.up_to_seq ?? 0).map(toUpdate),
+    }
+  })
+  const writeSnapshot = db.transaction((roomId: string, data: Uint8Array, upToSeq: number) => {
+    requireRoom(roomId)
+    upsertSnapshot.run(roomId, upToSeq, data, Date.now())
+  })
+
+  return {
+    file,
+    async createRoom(room, seedUpdate) {
+      createRoom(room, seedUpdate)
+    },
+    async getRoom(roomId) {
+      const row = selectRoom.get(roomId)
+      return row ? toRoom(row) : null
+    },
+    async setLinkGeneration(roomId, role, generation) {
+      if (setGeneration[role].run(generation, roomId).changes === 0) throw new RoomNotFoundError(roomId)
+    },
+    async appendUpdates(updates) {
+      return appendUpdates(updates)
+    },
+    async loadRoomContent(roomId) {
+      return loadRoomContent(roomId)
+    },
+    async writeSnapshot(roomId, data, upToSeq) {
+      writeSnapshot(roomId, data, upToSeq)
+    },
+    async readUpdateLog(roomId, afterSeq = 0) {
+      return selectUpdates.all(roomId, afterSeq).map(toUpdate)
+    },
+    async close() {
+      if (db.open) db.close()
+    },
+  }
+}

@@ -1,0 +1,194 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import { getRoomMeta, getRoomRecords, RoomMetaKey } from '../../lib/room-doc'
+import { CloseCode, MessageType } from '../../lib/sync/protocol'
+import { connectClient, eventually, startTestServer, tokenOf, type TestClient } from '../testing/harness'
+
+type Server = Awaited<ReturnType<typeof startTestServer>>
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<Server> {
+  const started = await startTestServer(options)
+  cleanups.push(async () => {
+    await started.stop().catch(() => undefined)
+  })
+  return started
+}
+
+function client(srv: Server, roomId: string, token: string | null): TestClient {
+  const c = connectClient(srv.url, roomId, token)
+  cleanups.push(() => c.destroy())
+  return c
+}
+
+/** Opens a raw socket and resolves with the close code the server chose. */
+function closeCodeFor(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.on('close', (code) => resolve(code))
+    ws.on('error', reject)
+  })
+}
+
+describe('sync server', () => {
+  it('S1: two clients of one room converge, live', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([a.synced, b.synced])
+    a.doc.getMap('scratch').set('from-a', 1)
+    b.doc.getMap('scratch').set('from-b', 2)
+    await eventually(() => {
+      expect(a.doc.getMap('scratch').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 })
+      expect(b.doc.getMap('scratch').toJSON()).toEqual({ 'from-a': 1, 'from-b': 2 })
+    })
+  })
+
+  it('S2: the server seeds the room; a client that joins later gets the full state', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom('Design a chat service')
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    await a.synced
+    expect(getRoomMeta(a.doc).get(RoomMetaKey.title)).toBe('Design a chat service')
+    expect(getRoomRecords(a.doc).size).toBeGreaterThanOrEqual(2)
+    a.doc.getMap('scratch').set('shape', 'box')
+    await eventually(() => expect(srv.sync.registry.loadedCount).toBe(1))
+    const late = client(srv, roomId, tokenOf(links.candidate))
+    await late.synced
+    await eventually(() => expect(late.doc.getMap('scratch').get('shape')).toBe('box'))
+    expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(a.doc))
+  })
+
+  it('S3: refuses a missing token (4401), a wrong token (4403) and an unknown room (4404), creating nothing', async () => {
+    const srv = await server()
+    const { roomId } = await srv.createRoom()
+    expect(await closeCodeFor(`${srv.url}/${roomId}`)).toBe(CloseCode.noToken)
+    expect(await closeCodeFor(`${srv.url}/${roomId}?token=not-the-token`)).toBe(CloseCode.forbidden)
+    const unknown = 'A'.repeat(24)
+    expect(await closeCodeFor(`${srv.url}/${unknown}?token=whatever`)).toBe(CloseCode.notFound)
+    expect(await closeCodeFor(`${srv.url}/not-a-room-id?token=x`)).toBe(CloseCode.notFound)
+    expect(await srv.store.getRoom(unknown)).toBeNull()
+  })
+
+  it('S4: a stock y-websocket client with a bad token stops retrying', async () => {
+    const srv = await server()
+    const { roomId } = await srv.createRoom()
+    const c = client(srv, roomId, 'wrong')
+    await eventually(() => expect(c.closeCodes).toContain(CloseCode.forbidden))
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(c.closeCodes).toEqual([CloseCode.forbidden])
+  })
+
+  it('S5: a server restarted on the same DATA_DIR serves the same content', async () => {
+    const first = await startTestServer()
+    const { roomId, links } = await first.createRoom()
+    const a = connectClient(first.url, roomId, tokenOf(links.interviewer))
+    await a.synced
+    for (let i = 0; i < 50; i++) a.doc.getMap('scratch').set(`k${i}`, i)
+    const expected = a.doc.getMap('scratch').toJSON()
+    await eventually(async () => expect((await first.store.readUpdateLog(roomId)).length).toBeGreaterThan(1))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    a.destroy()
+    await first.stop()
+
+    const second = await server({ dataDir: first.dataDir, secret: first.secret })
+    cleanups.push(() => first.removeData())
+    const b = client(second, roomId, tokenOf(links.candidate))
+    await b.synced
+    expect(b.doc.getMap('scratch').toJSON()).toEqual(expected)
+  })
+
+  it('S6: a save check is answered only once everything sent before it is stored', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const ws = new WebSocket(`${srv.url}/${roomId}?token=${tokenOf(links.interviewer)}`)
+    await new Promise((resolve) => ws.on('open', resolve))
+    const answers: number[] = []
+    ws.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) === MessageType.saveCheck) answers.push(decoding.readVarUint(decoder))
+    })
+    const local = new Y.Doc()
+    local.getMap('scratch').set('saved', 'yes')
+    const update = encoding.createEncoder()
+    encoding.writeVarUint(update, MessageType.sync)
+    encoding.writeVarUint(update, 2)
+    encoding.writeVarUint8Array(update, Y.encodeStateAsUpdate(local))
+    ws.send(encoding.toUint8Array(update))
+    const check = encoding.createEncoder()
+    encoding.writeVarUint(check, MessageType.saveCheck)
+    encoding.writeVarUint(check, 7)
+    ws.send(encoding.toUint8Array(check))
+    await eventually(() => expect(answers).toEqual([7]))
+    const stored = new Y.Doc()
+    for (const { update: u } of await srv.store.readUpdateLog(roomId)) Y.applyUpdate(stored, u)
+    expect(stored.getMap('scratch').get('saved')).toBe('yes')
+    ws.close()
+  })
+
+  it('S7: a reviewer receives the room but its updates are never applied or stored', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const reviewer = client(srv, roomId, tokenOf(links.reviewer))
+    const candidate = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([reviewer.synced, candidate.synced])
+    const logBefore = (await srv.store.readUpdateLog(roomId)).length
+    reviewer.doc.getMap('scratch').set('vandal', true)
+    candidate.doc.getMap('scratch').set('legit', true)
+    await eventually(() => expect(reviewer.doc.getMap('scratch').get('legit')).toBe(true))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(candidate.doc.getMap('scratch').get('vandal')).toBeUndefined()
+    expect((await srv.store.readUpdateLog(roomId)).length).toBe(logBefore + 1)
+  })
+
+  it('S8: awareness entries of a connection are removed when it closes', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([a.synced, b.synced])
+    b.provider.awareness.setLocalStateField('user', { name: 'Sam' })
+    await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(true))
+    b.provider.ws?.close()
+    b.provider.shouldConnect = false
+    await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false))
+  })
+
+  it('S9: a malformed frame closes only that connection; the room and its other clients go on', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    await a.synced
+    const bad = new WebSocket(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)
+    const code = new Promise<number>((resolve) => bad.on('close', (c) => resolve(c)))
+    await new Promise((resolve) => bad.on('open', resolve))
+    bad.send(new Uint8Array([0, 2, 0xff, 0xff, 0xff]))
+    expect(await code).toBe(CloseCode.badMessage)
+    a.doc.getMap('scratch').set('still', 'working')
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await eventually(() => expect(b.doc.getMap('scratch').get('still')).toBe('working'))
+  })
+
+  it('S10: an empty room unloads after its last client leaves, with a snapshot, and reloads on demand', async () => {
+    const srv = await server({ unloadAfterMs: 30 })
+    const { roomId, links } = await srv.createRoom()
+    const a = connectClient(srv.url, roomId, tokenOf(links.interviewer))
+    await a.synced
+    a.doc.getMap('scratch').set('kept', 1)
+    await eventually(async () => expect((await srv.store.readUpdateLog(roomId)).length).toBe(2))
+    a.destroy()
+    await eventually(() => expect(srv.sync.registry.loadedCount).toBe(0))
+    const content = await srv.store.loadRoomContent(roomId)
+    expect(content?.snapshot).not.toBeNull()
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await b.synced
+    await eventually(() => expect(b.doc.getMap('scratch').get('kept')).toBe(1))
+  })
+})
