@@ -5,6 +5,7 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { getRoomMeta, getRoomRecords, RoomMetaKey } from '../../lib/room-doc'
 import { CloseCode, MessageType } from '../../lib/sync/protocol'
+import { createMemoryStore, type RoomStore } from '../store'
 import { connectClient, eventually, startTestServer, tokenOf, type TestClient } from '../testing/harness'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
@@ -106,14 +107,23 @@ describe('sync server', () => {
   })
 
   it('S6: a save check is answered only once everything sent before it is stored', async () => {
-    const srv = await server()
+    // A slow disk: writes take 150 ms, so an answer sent before the write would arrive first.
+    const real = createMemoryStore()
+    const slow: RoomStore = Object.assign(Object.create(real) as RoomStore, {
+      appendUpdates: async (updates: Parameters<RoomStore['appendUpdates']>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, 150))
+        return real.appendUpdates(updates)
+      },
+    })
+    const srv = await server({ store: slow })
     const { roomId, links } = await srv.createRoom()
     const ws = new WebSocket(`${srv.url}/${roomId}?token=${tokenOf(links.interviewer)}`)
     await new Promise((resolve) => ws.on('open', resolve))
-    const answers: number[] = []
+    const answers: Array<{ check: number; storedUpdates: Promise<number> }> = []
     ws.on('message', (data: Buffer) => {
       const decoder = decoding.createDecoder(new Uint8Array(data))
-      if (decoding.readVarUint(decoder) === MessageType.saveCheck) answers.push(decoding.readVarUint(decoder))
+      if (decoding.readVarUint(decoder) !== MessageType.saveCheck) return
+      answers.push({ check: decoding.readVarUint(decoder), storedUpdates: real.readUpdateLog(roomId).then((log) => log.length) })
     })
     const local = new Y.Doc()
     local.getMap('scratch').set('saved', 'yes')
@@ -126,9 +136,10 @@ describe('sync server', () => {
     encoding.writeVarUint(check, MessageType.saveCheck)
     encoding.writeVarUint(check, 7)
     ws.send(encoding.toUint8Array(check))
-    await eventually(() => expect(answers).toEqual([7]))
+    await eventually(() => expect(answers.map((a) => a.check)).toEqual([7]))
+    expect(await answers[0]?.storedUpdates).toBe(2)
     const stored = new Y.Doc()
-    for (const { update: u } of await srv.store.readUpdateLog(roomId)) Y.applyUpdate(stored, u)
+    for (const { update: u } of await real.readUpdateLog(roomId)) Y.applyUpdate(stored, u)
     expect(stored.getMap('scratch').get('saved')).toBe('yes')
     ws.close()
   })

@@ -1,0 +1,3 @@
+export * from './layout'
+export { checkRoomSchema, migrateRoomDoc, type RoomMigration, type RoomSchemaStatus } from './schema'
+export { seedRoomDoc, type RoomSeed } from './seed'

@@ -1,0 +1,103 @@
+import type { HistoryEntry } from '@tldraw/store'
+import type { TLRecord, TLStore } from '@tldraw/tlschema'
+import * as Y from 'yjs'
+import { getRoomRecords } from '../room-doc/layout'
+import { readRecord, writeRecord, writeRoomRecord } from './record-codec'
+
+/** A live two-way link between a tldraw store and a room document. */
+export type StoreDocBinding = { dispose(): void }
+
+/**
+ * Keeps `store` and `doc` in step. The doc is authoritative: what it holds replaces the
+ * store's document records once it has any, local user edits are written to it in one
+ * transaction per store change, and remote doc edits reach the store as remote changes, so
+ * they never echo back and never enter tldraw's undo stack.
+ */
+export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
+  const records = getRoomRecords(doc)
+  const origin = { binding: 'tldraw-store' }
+  let loaded = false
+
+  const writeUserChanges = ({ changes }: HistoryEntry<TLRecord>) => {
+    doc.transact(() => {
+      for (const record of Object.values(changes.added)) {
+        writeRoomRecord(records, record)
+      }
+      for (const [from, to] of Object.values(changes.updated)) {
+        // Absent means a remote peer deleted it concurrently: the delete wins.
+        const target = records.get(to.id)
+        if (target instanceof Y.Map) writeRecord(target, to, from)
+      }
+      for (const id of Object.keys(changes.removed)) records.delete(id)
+    }, origin)
+  }
+
+  const applyFromDoc = (ids: Iterable<string>, removeMissing: boolean) => {
+    const puts: TLRecord[] = []
+    const removals: TLRecord['id'][] = []
+    for (const id of ids) {
+      const stored = records.get(id)
+      const before = store.get(id as TLRecord['id'])
+      const record = stored instanceof Y.Map ? acceptRemoteRecord(store, id, stored, before) : undefined
+      if (record) puts.push(record)
+      else if (before && (!stored || removeMissing)) removals.push(before.id)
+    }
+    if (removeMissing) {
+      for (const record of store.allRecords()) {
+        if (store.scopedTypes.document.has(record.typeName) && !records.has(record.id)) removals.push(record.id)
+      }
+    }
+    if (puts.length === 0 && removals.length === 0) return
+    store.mergeRemoteChanges(() => {
+      store.remove(removals)
+      store.put(puts)
+    })
+  }
+
+  const loadAll = () => {
+    if (records.size === 0) return
+    loaded = true
+    applyFromDoc(records.keys(), true)
+  }
+
+  const onDocChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => {
+    if (transaction.origin === origin) return
+    // Local edits still waiting for the next frame must reach the doc before the doc's
+    // version of those records overwrites them in the store.
+    store._flushHistory()
+    if (!loaded) return loadAll()
+    const ids = new Set<string>()
+    for (const event of events) {
+      if (event.target === records) for (const id of event.changes.keys.keys()) ids.add(id)
+      else if (typeof event.path[0] === 'string') ids.add(event.path[0])
+    }
+    applyFromDoc(ids, false)
+  }
+
+  const stopListening = store.listen(writeUserChanges, { source: 'user', scope: 'document' })
+  records.observeDeep(onDocChange)
+  loadAll()
+
+  return {
+    dispose() {
+      stopListening()
+      records.unobserveDeep(onDocChange)
+    },
+  }
+}
+
+/** The one gate remote records pass before they reach the store: document scope, valid. */
+function acceptRemoteRecord(
+  store: TLStore,
+  id: string,
+  stored: Y.Map<unknown>,
+  before: TLRecord | undefined,
+): TLRecord | undefined {
+  const record = readRecord(stored)
+  if (!record || record.id !== id || !store.scopedTypes.document.has(record.typeName)) return undefined
+  try {
+    return store.schema.validateRecord(store, record, before ? 'updateRecord' : 'createRecord', before ?? null)
+  } catch {
+    return undefined
+  }
+}
