@@ -29,9 +29,9 @@ test('two people draw one board live; reload, restart and offline lose nothing; 
     await interviewer.screenshot({ path: 'test-results/screens/share-panel.png' })
   })
 
-  const candidateLink = await interviewer.getByLabel('Candidate link').inputValue()
+  const candidateLink = await interviewer.getByRole('textbox', { name: 'Candidate link' }).inputValue()
   expect(candidateLink).toMatch(new RegExp(`^${app.origin}/r/[A-Za-z0-9_-]{24}#token=`))
-  await expect(interviewer.getByLabel('Reviewer link')).toHaveValue(/#token=/)
+  await expect(interviewer.getByRole('textbox', { name: 'Reviewer link' })).toHaveValue(/#token=/)
   await interviewer.keyboard.press('Escape')
 
   const { context: candidateContext, page: candidate } = await joinWithLink(browser, candidateLink, 'Cora')
@@ -51,9 +51,13 @@ test('two people draw one board live; reload, restart and offline lose nothing; 
     await expect(shapes(candidate)).toHaveCount(1)
     await drawRectangle(candidate, 450, 300)
     await expect(shapes(interviewer)).toHaveCount(2)
+    // tldraw paints remote cursors on a canvas overlay: look for the candidate's cursor in
+    // the pixels of an empty area of the interviewer's screen, at the same canvas position.
     const box = await candidate.locator('.tl-canvas').boundingBox()
-    await candidate.mouse.move((box?.x ?? 0) + 600, (box?.y ?? 0) + 200, { steps: 5 })
-    await expect(interviewer.locator('.tl-collaborator__cursor')).toBeVisible()
+    const clip = { x: (box?.x ?? 0) + 790, y: (box?.y ?? 0) + 140, width: 120, height: 60 }
+    const empty = await interviewer.screenshot({ clip })
+    await candidate.mouse.move(clip.x + 20, clip.y + 15, { steps: 5 })
+    await expect.poll(async () => (await interviewer.screenshot({ clip })).equals(empty)).toBe(false)
     await interviewer.screenshot({ path: 'test-results/screens/room-two-people.png' })
   })
 

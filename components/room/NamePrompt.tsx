@@ -20,7 +20,7 @@ export function NamePrompt({ role, onDone }: { role: Role; onDone(name: string):
   }
   return (
     <div className="screen">
-      <form className="card create-form" onSubmit={submit} aria-label="Your name">
+      <form className="card create-form" onSubmit={submit} aria-label="Join the room">
         <div>
           <h2>Welcome to the interview room</h2>
           <p className="card__sub" style={{ margin: 0 }}>{ROLE_TEXT[role]}</p>

@@ -8,7 +8,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { getRoomRecords } from '@/lib/room-doc'
 import { CloseCode, MessageType } from '@/lib/sync/protocol'
-import { SaveTracker } from '@/lib/sync/save-tracker'
+import { changedKeys, SaveTracker } from '@/lib/sync/save-tracker'
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -73,12 +73,13 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       setConnection({ doc, provider, ready, state })
     }
 
-    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    const onTransaction = (transaction: Y.Transaction) => {
       if (!ready && getRoomRecords(doc).size > 0) ready = true
-      if (origin !== provider && origin !== local) tracker.localChange()
-      else publish()
+      if (transaction.origin !== provider && transaction.origin !== local && transaction.changed.size > 0) {
+        tracker.localChange(changedKeys(transaction))
+      } else publish()
     }
-    doc.on('update', onUpdate)
+    doc.on('afterTransaction', onTransaction)
     local.on('synced', () => {
       ready = ready || getRoomRecords(doc).size > 0
       publish()
@@ -116,7 +117,7 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       window.removeEventListener('offline', goOffline)
       window.removeEventListener('online', goOnline)
       unsubscribe()
-      doc.off('update', onUpdate)
+      doc.off('afterTransaction', onTransaction)
       provider.destroy()
       void local.destroy()
       doc.destroy()

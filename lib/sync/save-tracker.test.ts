@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { SaveTracker } from './save-tracker'
+import * as Y from 'yjs'
+import { changedKeys, SaveTracker } from './save-tracker'
 
 function tracker(restored = 0) {
   const sent: number[] = []
@@ -10,8 +11,8 @@ function tracker(restored = 0) {
 describe('save tracker', () => {
   it('ST1: changes made before the first sync are kept and sent with one check after it', () => {
     const { t, sent } = tracker()
-    t.localChange()
-    t.localChange()
+    t.localChange(['a'])
+    t.localChange(['b'])
     expect(t.unsavedCount).toBe(2)
     expect(sent).toEqual([])
     t.synced()
@@ -24,9 +25,9 @@ describe('save tracker', () => {
   it('ST2: a confirmation covers only the checks sent up to it', () => {
     const { t, sent } = tracker()
     t.synced()
-    t.localChange()
-    t.localChange()
-    t.localChange()
+    t.localChange(['a'])
+    t.localChange(['b'])
+    t.localChange(['c'])
     expect(sent).toEqual([1, 2, 3, 4])
     t.confirmed(3)
     expect(t.unsavedCount).toBe(1)
@@ -37,11 +38,11 @@ describe('save tracker', () => {
   it('ST3: a dropped connection makes in-flight changes unconfirmed again; they are re-sent after the next sync', () => {
     const { t, sent } = tracker()
     t.synced()
-    t.localChange()
+    t.localChange(['a'])
     t.disconnected()
     t.confirmed(2)
     expect(t.unsavedCount).toBe(1)
-    t.localChange()
+    t.localChange(['b'])
     expect(t.unsavedCount).toBe(2)
     t.synced()
     expect(sent.at(-1)).toBe(3)
@@ -55,5 +56,26 @@ describe('save tracker', () => {
     t.synced()
     t.confirmed(1)
     expect(t.unsavedCount).toBe(0)
+  })
+
+  it('ST5: one shape changed over many frames counts as one change until confirmed', () => {
+    const { t } = tracker()
+    for (let frame = 0; frame < 30; frame += 1) t.localChange(['shape:box'])
+    t.localChange(['shape:arrow'])
+    expect(t.unsavedCount).toBe(2)
+  })
+
+  it('ST6: changedKeys names the record each transaction touched, nested or not', () => {
+    const doc = new Y.Doc()
+    const records = doc.getMap<Y.Map<unknown>>('tldraw')
+    const seen: string[][] = []
+    doc.on('afterTransaction', (tr: Y.Transaction) => seen.push([...changedKeys(tr)].sort()))
+    doc.transact(() => {
+      records.set('shape:a', new Y.Map())
+      records.set('shape:b', new Y.Map())
+    })
+    records.get('shape:a')?.set('base', { x: 1 })
+    doc.transact(() => records.delete('shape:b'))
+    expect(seen).toEqual([['shape:a', 'shape:b'], ['shape:a'], ['shape:b']])
   })
 })

@@ -1,5 +1,8 @@
+import type * as Y from 'yjs'
+
 /**
- * Counts the local changes the server has not yet confirmed as stored. After local changes
+ * Counts the local changes the server has not yet confirmed as stored, as the number of
+ * distinct things changed (a shape dragged across 30 frames is one change). After local changes
  * the client sends a save check numbered n on the same ordered connection; the server
  * answers n once it has stored everything it received before the check, so the answer
  * covers every change sent before it, whatever kind of change it was.
@@ -7,8 +10,8 @@
 export class SaveTracker {
   private nextCheck = 1
   /** Local changes not yet sent with a check (made offline, or before the room synced). */
-  private unsent: number
-  private readonly inFlight: Array<{ check: number; changes: number }> = []
+  private unsent = new Set<string>()
+  private readonly inFlight: Array<{ check: number; changes: Set<string> }> = []
   private live = false
   private readonly listeners = new Set<() => void>()
 
@@ -17,16 +20,18 @@ export class SaveTracker {
     /** Changes kept from an earlier visit that the server never confirmed. */
     restoredUnsaved = 0,
   ) {
-    this.unsent = restoredUnsaved
+    for (let i = 0; i < restoredUnsaved; i += 1) this.unsent.add(`restored:${i}`)
   }
 
   get unsavedCount(): number {
-    return this.unsent + this.inFlight.reduce((sum, entry) => sum + entry.changes, 0)
+    const all = new Set(this.unsent)
+    for (const entry of this.inFlight) for (const key of entry.changes) all.add(key)
+    return all.size
   }
 
-  /** A local change was made (call once per local transaction). */
-  localChange(): void {
-    this.unsent += 1
+  /** A local transaction changed these things (see changedKeys). */
+  localChange(keys: Iterable<string>): void {
+    for (const key of keys) this.unsent.add(key)
     if (this.live) this.flush()
     this.emit()
   }
@@ -41,7 +46,7 @@ export class SaveTracker {
   /** The connection dropped: whatever was in flight is unconfirmed again. */
   disconnected(): void {
     this.live = false
-    for (const entry of this.inFlight.splice(0)) this.unsent += entry.changes
+    for (const entry of this.inFlight.splice(0)) for (const key of entry.changes) this.unsent.add(key)
     this.emit()
   }
 
@@ -62,11 +67,28 @@ export class SaveTracker {
   private flush(): void {
     const check = this.nextCheck++
     this.inFlight.push({ check, changes: this.unsent })
-    this.unsent = 0
+    this.unsent = new Set()
     this.sendCheck(check)
   }
 
   private emit(): void {
     for (const listener of this.listeners) listener()
   }
+}
+
+/**
+ * What a transaction changed, one key per entry of a top-level shared type (for the room's
+ * records map: one key per tldraw record), so repeated edits of one thing count once.
+ */
+export function changedKeys(transaction: Y.Transaction): Set<string> {
+  const keys = new Set<string>()
+  for (const [type, subs] of transaction.changed) {
+    let child = type
+    while (child._item?.parent && (child._item.parent as typeof type)._item) {
+      child = child._item.parent as typeof type
+    }
+    if (child._item) keys.add(child._item.parentSub ?? `${child._item.id.client}:${child._item.id.clock}`)
+    else for (const sub of subs) keys.add(sub ?? 'list')
+  }
+  return keys
 }
