@@ -61,6 +61,18 @@ test('two people draw one board live; reload, restart and offline lose nothing; 
     await interviewer.screenshot({ path: 'test-results/screens/room-two-people.png' })
   })
 
+  await test.step('the interviewer follows the candidate\'s view from the participant list', async () => {
+    const before = await shapes(interviewer).first().boundingBox()
+    const cora = interviewer.getByTestId('participant').filter({ hasText: 'Cora' })
+    await cora.click()
+    await expect(cora).toHaveAttribute('aria-pressed', 'true')
+    await candidate.mouse.move(640, 400)
+    await candidate.mouse.wheel(0, 250)
+    await expect.poll(async () => (await shapes(interviewer).first().boundingBox())?.y).not.toBe(before?.y)
+    await cora.click()
+    await expect(cora).toHaveAttribute('aria-pressed', 'false')
+  })
+
   await test.step('a reload keeps everything', async () => {
     await interviewer.reload()
     await waitForBoard(interviewer)

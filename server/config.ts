@@ -18,7 +18,7 @@ export const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig>
 
 /** Parses the environment once; a bad value stops start-up with a message naming it. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const result = ServerConfig.safeParse(env)
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)

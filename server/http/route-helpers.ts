@@ -12,8 +12,8 @@ export async function readJsonBody<T extends z.ZodType>(
   request: Request,
   schema: T,
 ): Promise<{ data: z.infer<T> } | { response: NextResponse }> {
-  const text = await request.text()
-  if (text.length > MAX_JSON_BODY_BYTES) return { response: jsonError(413, 'Request body is too large') }
+  const text = await readBoundedText(request, MAX_JSON_BODY_BYTES)
+  if (text === null) return { response: jsonError(413, `Request body is larger than ${MAX_JSON_BODY_BYTES} bytes`) }
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -30,6 +30,26 @@ export async function readJsonBody<T extends z.ZodType>(
     return { response: jsonError(400, 'Invalid request body', fields) }
   }
   return { data: parsed.data }
+}
+
+/** The body as text, or null as soon as it exceeds `limit` bytes (without reading the rest). */
+async function readBoundedText(request: Request, limit: number): Promise<string | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return null
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return null
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 export function bearerToken(request: Request): string | null {

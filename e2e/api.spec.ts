@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test'
+import { AppServer } from './app-server'
+
+let app: AppServer
+test.beforeAll(async () => {
+  app = await AppServer.start()
+})
+test.afterAll(async () => {
+  await app?.stop()
+})
+
+test('POST /api/rooms creates a room with one link per role', async ({ request }) => {
+  const response = await request.post(`${app.origin}/api/rooms`, { data: { title: 'Design a rate limiter', problem: 'Per-user limits' } })
+  expect(response.status()).toBe(201)
+  const body = await response.json()
+  expect(body.roomId).toMatch(/^[A-Za-z0-9_-]{24}$/)
+  for (const role of ['interviewer', 'candidate', 'reviewer']) {
+    expect(body.links[role]).toMatch(new RegExp(`^${app.origin}/r/${body.roomId}#token=[A-Za-z0-9_-]{32}$`))
+  }
+  const tokens = new Set(Object.values(body.links as Record<string, string>).map((link) => link.split('#token=')[1]))
+  expect(tokens.size).toBe(3)
+
+  for (const [role, link] of Object.entries(body.links as Record<string, string>)) {
+    const token = link.split('#token=')[1]
+    const access = await request.get(`${app.origin}/api/rooms/${body.roomId}/access`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(access.status()).toBe(200)
+    const info = await access.json()
+    expect(info.role).toBe(role)
+    expect(Boolean(info.links)).toBe(role === 'interviewer')
+  }
+})
+
+test('bad bodies get 400 with the field errors and create nothing', async ({ request }) => {
+  const cases: Array<[unknown, string]> = [
+    [{}, 'title'],
+    [{ title: '' }, 'title'],
+    [{ title: 42 }, 'title'],
+    [{ title: 'ok', problem: 7 }, 'problem'],
+    [{ title: 'x'.repeat(201) }, 'title'],
+  ]
+  for (const [data, field] of cases) {
+    const response = await request.post(`${app.origin}/api/rooms`, { data: data as object })
+    expect(response.status(), JSON.stringify(data)).toBe(400)
+    const body = await response.json()
+    expect(body.fields[field]?.length, JSON.stringify(body)).toBeGreaterThan(0)
+  }
+  const notJson = await request.post(`${app.origin}/api/rooms`, { data: 'title=hello', headers: { 'Content-Type': 'text/plain' } })
+  expect(notJson.status()).toBe(400)
+  const huge = await request.post(`${app.origin}/api/rooms`, { data: { title: 'ok', problem: 'p'.repeat(200_000) } })
+  expect(huge.status()).toBe(413)
+})
+
+test('the access API answers 401, 403 and 404 for a missing token, a wrong token and an unknown room', async ({ request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'T' } })).json()
+  const url = `${app.origin}/api/rooms/${created.roomId}/access`
+  expect((await request.get(url)).status()).toBe(401)
+  expect((await request.get(url, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(403)
+  const unknown = `${app.origin}/api/rooms/${'Q'.repeat(24)}/access`
+  expect((await request.get(unknown, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(404)
+})
+
+test('pages carry the security headers', async ({ request }) => {
+  const response = await request.get(app.origin)
+  const headers = response.headers()
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'")
+  expect(headers['content-security-policy']).toContain("default-src 'self'")
+  expect(headers['x-content-type-options']).toBe('nosniff')
+  expect(headers['referrer-policy']).toBe('no-referrer')
+})
