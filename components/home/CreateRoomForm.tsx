@@ -5,6 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { ApiError, CreatedRoom } from '@/lib/rooms/api'
 import { readLocalName, saveLocalName } from '@/lib/people/local-name'
 import { justCreatedKey } from '@/components/share/SharePanel'
+import { DEFAULT_PLAN, planTotalMinutes, type PhaseId } from '@/lib/session'
 
 const EXAMPLES = [
   { title: 'Design a URL shortener', problem: 'Users submit a long URL and get a short one that redirects to it. Think about scale, custom aliases and expiry.' },
@@ -17,6 +18,8 @@ export function CreateRoomForm() {
   const [title, setTitle] = useState('')
   const [problem, setProblem] = useState('')
   const [name, setName] = useState('')
+  const [customPlan, setCustomPlan] = useState(false)
+  const [minutes, setMinutes] = useState<Record<PhaseId, string>>(() => Object.fromEntries(DEFAULT_PLAN.map((p) => [p.id, String(p.minutes)])) as Record<PhaseId, string>)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({})
@@ -32,7 +35,11 @@ export function CreateRoomForm() {
       const response = await fetch('/api/rooms', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ title, problem }),
+        body: JSON.stringify({
+          title,
+          problem,
+          ...(customPlan ? { phases: Object.fromEntries(Object.entries(minutes).map(([id, value]) => [id, Number(value)])) } : {}),
+        }),
       })
       const body: unknown = await response.json()
       if (!response.ok) {
@@ -71,6 +78,28 @@ export function CreateRoomForm() {
         <label htmlFor="room-problem">Problem statement</label>
         <textarea id="room-problem" value={problem} onChange={(e) => setProblem(e.target.value)} placeholder="What should the candidate design? Keep it open: scoping it is part of the interview." maxLength={20000} />
       </div>
+      <fieldset className="plan">
+        <legend>Phase plan</legend>
+        <label className="plan__choice">
+          <input type="radio" name="plan" checked={!customPlan} onChange={() => setCustomPlan(false)} />
+          <span>Standard {planTotalMinutes(DEFAULT_PLAN)} minutes <span className="plan__detail">({DEFAULT_PLAN.map((p) => `${p.title} ${p.minutes}`).join(' · ')})</span></span>
+        </label>
+        <label className="plan__choice">
+          <input type="radio" name="plan" checked={customPlan} onChange={() => setCustomPlan(true)} />
+          <span>My own minutes per phase</span>
+        </label>
+        {customPlan && (
+          <div className="plan__minutes">
+            {DEFAULT_PLAN.map((phase) => (
+              <label key={phase.id} className="plan__phase">
+                <span>{phase.title}</span>
+                <input type="number" min={1} max={180} required value={minutes[phase.id]} onChange={(e) => setMinutes({ ...minutes, [phase.id]: e.target.value })} aria-label={`${phase.title} minutes`} />
+              </label>
+            ))}
+          </div>
+        )}
+        {Object.entries(fieldErrors).filter(([key]) => key.startsWith('phases')).map(([key, messages]) => <span key={key} className="field__error">{messages.join(', ')}</span>)}
+      </fieldset>
       <div className="field">
         <label htmlFor="room-name">Your name</label>
         <input id="room-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Shown next to your cursor" maxLength={60} required />

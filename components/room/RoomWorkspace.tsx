@@ -4,6 +4,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { RoomCanvas, type CanvasProblem } from '@/components/canvas/RoomCanvas'
 import { ShareButton } from '@/components/share/SharePanel'
+import { ScopePanel } from '@/components/scope/ScopePanel'
+import { SessionBar } from '@/components/session/SessionBar'
+import { RoomContextProvider, type RoomContextValue } from './RoomContext'
 import { Logo } from '@/components/Logo'
 import { colorForUser, readParticipants, type Participant } from '@/lib/presence/presence'
 import { localUserId } from '@/lib/people/local-name'
@@ -22,6 +25,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
   const [problem, setProblem] = useState<CanvasProblem | null>(null)
   const [participants, setParticipants] = useState<Participant[]>([])
   const [title, setTitle] = useState('')
+  const [panelOpen, setPanelOpen] = useState(true)
   const user = useMemo(() => {
     const userId = localUserId()
     return { userId, name, color: colorForUser(userId), role: access.role }
@@ -49,6 +53,11 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
   useEffect(() => {
     document.title = title ? `${title} · Boxes & Arrows` : 'Interview room · Boxes & Arrows'
   }, [title])
+
+  const room: RoomContextValue | null = useMemo(
+    () => (connection ? { doc: connection.doc, awareness: connection.provider.awareness, clock: connection.clock, user, role: access.role, editor } : null),
+    [connection?.doc, connection?.provider, connection?.clock, user, access.role, editor], // eslint-disable-line react-hooks/exhaustive-deps
+  )
 
   const followingUserId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
   const follow = useCallback(
@@ -78,22 +87,33 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
         <a href="/" aria-label="Boxes & Arrows home"><Logo /></a>
         <div className="topbar__title">
           <span className="topbar__name" data-testid="room-title">{title || 'Untitled interview'}</span>
-          <span className="topbar__role">{ROLE_LABEL[access.role]}</span>
+          <span className={`topbar__role${access.role === 'reviewer' ? ' topbar__role--review' : ''}`}>{ROLE_LABEL[access.role]}</span>
         </div>
         <ConnectionStatus state={connection?.state ?? null} />
         <div className="topbar__spacer" />
         {awareness && (
           <Participants participants={participants} selfClientId={awareness.clientID} followingUserId={followingUserId} onFollow={follow} />
         )}
+        <button type="button" className="button" aria-pressed={panelOpen} onClick={() => setPanelOpen(!panelOpen)}>
+          {panelOpen ? 'Hide scope' : 'Show scope'}
+        </button>
         {access.links && <ShareButton links={access.links} roomId={roomId} />}
       </header>
-      <main className="canvas">
-        {connection?.ready && doc && awareness ? (
-          <RoomCanvas doc={doc} awareness={awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
-        ) : (
+      {room && connection?.ready ? (
+        <RoomContextProvider value={room}>
+          <SessionBar />
+          <div className="workspace">
+            <main className="canvas">
+              <RoomCanvas doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
+            </main>
+            {panelOpen && <ScopePanel onClose={() => setPanelOpen(false)} />}
+          </div>
+        </RoomContextProvider>
+      ) : (
+        <main className="canvas">
           <LoadingScreen label="Loading the board…" />
-        )}
-      </main>
+        </main>
+      )}
     </div>
   )
 }

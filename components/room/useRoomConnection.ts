@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { getRoomRecords } from '@/lib/room-doc'
 import { CloseCode, MessageType } from '@/lib/sync/protocol'
 import { changedKeys, SaveTracker } from '@/lib/sync/save-tracker'
+import { ServerClock } from '@/lib/session'
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -19,6 +20,8 @@ export type ConnectionState =
 
 export interface RoomConnection {
   doc: Y.Doc
+  /** The server's clock, estimated from probes over the sync connection. */
+  clock: ServerClock
   provider: WebsocketProvider
   /** True once the document holds the room (from the server or this device's copy). */
   ready: boolean
@@ -58,6 +61,22 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       tracker.confirmed(decoding.readVarUint(decoder))
     }
 
+    const clock = new ServerClock()
+    provider.messageHandlers[MessageType.time] = (_encoder, decoder: decoding.Decoder) => {
+      const sentAt = decoding.readFloat64(decoder)
+      const serverTime = decoding.readFloat64(decoder)
+      clock.addSample({ sentAt, serverTime, receivedAt: Date.now() })
+    }
+    const probeClock = () => {
+      if (provider.ws?.readyState !== WebSocket.OPEN) return
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.time)
+      encoding.writeFloat64(encoder, Date.now())
+      provider.ws.send(encoding.toUint8Array(encoder))
+    }
+    const probeTimers: Array<ReturnType<typeof setTimeout>> = []
+    const probeInterval = setInterval(probeClock, 15_000)
+
     let closedCode: number | null = null
     let everSynced = false
     let ready = false
@@ -70,7 +89,7 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       else if (!navigator.onLine) state = { kind: 'offline', unsaved }
       else if (everSynced) state = { kind: 'reconnecting', unsaved }
       else state = { kind: 'connecting' }
-      setConnection({ doc, provider, ready, state })
+      setConnection({ doc, clock, provider, ready, state })
     }
 
     const onTransaction = (transaction: Y.Transaction) => {
@@ -88,6 +107,8 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       if (synced) {
         everSynced = true
         tracker.synced()
+        // A burst of probes right away: the one with the shortest round trip wins.
+        for (let i = 0; i < 5; i += 1) probeTimers.push(setTimeout(probeClock, i * 150))
       }
       publish()
     })
@@ -114,6 +135,8 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
     publish()
 
     return () => {
+      clearInterval(probeInterval)
+      probeTimers.forEach(clearTimeout)
       window.removeEventListener('offline', goOffline)
       window.removeEventListener('online', goOnline)
       unsubscribe()

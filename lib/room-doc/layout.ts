@@ -4,7 +4,7 @@ import * as Y from 'yjs'
  * The layout of a room's shared Yjs document. docs/room-document.md describes it for
  * third-party clients; bump ROOM_DOC_VERSION whenever the layout changes.
  */
-export const ROOM_DOC_VERSION = 1
+export const ROOM_DOC_VERSION = 2
 
 /** Top-level shared types of the room document. */
 export const RoomDocKey = {

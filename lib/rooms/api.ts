@@ -2,9 +2,15 @@ import { z } from 'zod'
 import { Role } from '../sync/protocol'
 
 /** Body of POST /api/rooms. */
+const PhaseMinutes = z.number().int('Minutes must be a whole number').min(1, 'At least 1 minute').max(180, 'At most 180 minutes')
+
 export const NewRoom = z.object({
   title: z.string().trim().min(1, 'Give the room a title').max(200),
   problem: z.string().max(20_000).optional(),
+  /** Minutes per phase; the default 45-minute plan when absent. */
+  phases: z
+    .object({ scope: PhaseMinutes, 'high-level': PhaseMinutes, 'deep-dive': PhaseMinutes, 'wrap-up': PhaseMinutes })
+    .optional(),
 })
 export type NewRoom = z.infer<typeof NewRoom>
 

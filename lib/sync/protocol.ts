@@ -14,6 +14,11 @@ export const MessageType = {
    * `[100, n]` once everything the connection sent before the check is stored.
    */
   saveCheck: 100,
+  /**
+   * Ours, a clock probe: the client sends `[101, t]` (float64, its clock) and the server
+   * answers `[101, t, serverNow]` so the client can estimate the server's clock.
+   */
+  time: 101,
 } as const
 
 /**

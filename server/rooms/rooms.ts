@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import * as Y from 'yjs'
 import { seedRoomDoc } from '../../lib/room-doc'
+import { seedInterview } from '../../lib/room-doc/interview'
+import { DEFAULT_PLAN } from '../../lib/session'
 import { isRoomId, Role } from '../../lib/sync/protocol'
 import type { RoomStore, StoredRoom } from '../store/room-store'
 import type { RoomTokens } from './tokens'
@@ -31,6 +33,8 @@ export async function createRoom(
   }
   const doc = new Y.Doc()
   seedRoomDoc(doc, { title: input.title, problem: input.problem ?? '', createdAt: room.createdAt })
+  const phases = input.phases
+  seedInterview(doc, phases ? DEFAULT_PLAN.map((phase) => ({ ...phase, minutes: phases[phase.id] })) : DEFAULT_PLAN)
   await store.createRoom(room, Y.encodeStateAsUpdate(doc))
   doc.destroy()
   return { roomId: room.roomId, links: roomLinks(tokens, room, origin) }

@@ -1,11 +1,12 @@
 import { createTLSchema } from '@tldraw/tlschema'
 import * as Y from 'yjs'
 import { migrateRoomDoc } from '../../lib/room-doc'
+import { seedInterview } from '../../lib/room-doc/interview'
 
 const schema = createTLSchema()
 
 /**
- * Brings a loaded room up to this server's tldraw schema. Returns the update the migration
+ * Brings a loaded room up to this server's tldraw schema and room layout. Returns the update the migration
  * made (to be stored), or null when the room was already current.
  */
 export function migrateStoredRoomDoc(doc: Y.Doc): Uint8Array | null {
@@ -14,6 +15,8 @@ export function migrateStoredRoomDoc(doc: Y.Doc): Uint8Array | null {
   doc.on('update', collect)
   try {
     migrateRoomDoc(doc, schema)
+    // Rooms created before the interview layout get its defaults; a no-op for newer rooms.
+    seedInterview(doc)
   } finally {
     doc.off('update', collect)
   }

@@ -109,6 +109,15 @@ export class Room {
         this.afterWrites(() => this.answerSaveCheck(peer, check))
         break
       }
+      case MessageType.time: {
+        const sentAt = decoding.readFloat64(decoder)
+        const reply = encoding.createEncoder()
+        encoding.writeVarUint(reply, MessageType.time)
+        encoding.writeFloat64(reply, sentAt)
+        encoding.writeFloat64(reply, Date.now())
+        peer.socket.send(encoding.toUint8Array(reply))
+        break
+      }
       case MessageType.queryAwareness:
         peer.socket.send(this.encodeAwareness([...this.awareness.getStates().keys()]))
         break

@@ -203,3 +203,28 @@ describe('sync server', () => {
     await eventually(() => expect(b.doc.getMap('scratch').get('kept')).toBe(1))
   })
 })
+
+describe('clock probe', () => {
+  it('S11: answers a time probe with the probe time and the server clock', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const ws = new WebSocket(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)
+    await new Promise((resolve) => ws.on('open', resolve))
+    const reply = new Promise<[number, number]>((resolve) =>
+      ws.on('message', (data: Buffer) => {
+        const decoder = decoding.createDecoder(new Uint8Array(data))
+        if (decoding.readVarUint(decoder) === MessageType.time) resolve([decoding.readFloat64(decoder), decoding.readFloat64(decoder)])
+      }),
+    )
+    const probe = encoding.createEncoder()
+    encoding.writeVarUint(probe, MessageType.time)
+    encoding.writeFloat64(probe, 1234.5)
+    const before = Date.now()
+    ws.send(encoding.toUint8Array(probe))
+    const [echo, serverNow] = await reply
+    expect(echo).toBe(1234.5)
+    expect(serverNow).toBeGreaterThanOrEqual(before)
+    expect(serverNow).toBeLessThanOrEqual(Date.now())
+    ws.close()
+  })
+})

@@ -1,0 +1,79 @@
+'use client'
+
+import { useEffect, useRef, useState, type PointerEvent } from 'react'
+import { DesignTab } from './DesignTab'
+import { EstimatesTab } from './EstimatesTab'
+import { RequirementsTab } from './RequirementsTab'
+
+const TABS = [
+  { id: 'requirements', label: 'Requirements' },
+  { id: 'estimates', label: 'Estimates' },
+  { id: 'design', label: 'Entities & API' },
+] as const
+type TabId = (typeof TABS)[number]['id']
+
+const WIDTH_KEY = 'boxes:panel-width'
+const MIN_WIDTH = 300
+const MAX_WIDTH = 720
+
+/** The shared scope panel beside the canvas: resizable by its left edge, never over the canvas. */
+export function ScopePanel({ onClose }: { onClose(): void }) {
+  const [tab, setTab] = useState<TabId>('requirements')
+  const [width, setWidth] = useState(380)
+  const drag = useRef<{ startX: number; startWidth: number } | null>(null)
+
+  useEffect(() => {
+    const saved = Number(localStorage.getItem(WIDTH_KEY))
+    if (saved >= MIN_WIDTH && saved <= MAX_WIDTH) setWidth(saved)
+  }, [])
+
+  const clamp = (value: number) => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, value))
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    drag.current = { startX: event.clientX, startWidth: width }
+    event.currentTarget.setPointerCapture(event.pointerId)
+  }
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    if (drag.current) setWidth(clamp(drag.current.startWidth + drag.current.startX - event.clientX))
+  }
+  const onPointerUp = () => {
+    drag.current = null
+    localStorage.setItem(WIDTH_KEY, String(width))
+  }
+
+  return (
+    <aside className="scope-panel" style={{ width }} aria-label="Scope panel" data-testid="scope-panel">
+      <div
+        className="scope-panel__resize"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the scope panel"
+        aria-valuemin={MIN_WIDTH}
+        aria-valuemax={MAX_WIDTH}
+        aria-valuenow={width}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowLeft') setWidth((w) => clamp(w + 20))
+          if (e.key === 'ArrowRight') setWidth((w) => clamp(w - 20))
+        }}
+      />
+      <div className="scope-panel__head">
+        <div className="tabs" role="tablist" aria-label="Scope sections">
+          {TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-controls={`tabpanel-${t.id}`} aria-selected={tab === t.id} className="tabs__tab" onClick={() => setTab(t.id)}>
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="icon-button" aria-label="Close the scope panel" onClick={onClose}>»</button>
+      </div>
+      <div className="scope-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'requirements' && <RequirementsTab />}
+        {tab === 'estimates' && <EstimatesTab />}
+        {tab === 'design' && <DesignTab />}
+      </div>
+    </aside>
+  )
+}
