@@ -98,7 +98,7 @@ test('an interviewer and a candidate run the session: timer, requirements, share
     await candidate.screenshot({ path: 'test-results/screens/session-phase2-1280.png' })
     await interviewer.getByRole('button', { name: 'Hide scope' }).click()
     await interviewer.screenshot({ path: 'test-results/screens/session-panel-closed-1920.png' })
-    await interviewer.getByRole('button', { name: 'Times' }).click()
+    await interviewer.getByRole('button', { name: 'Planned vs actual' }).click()
     await expect(interviewer.getByRole('dialog', { name: 'Planned and actual time' })).toContainText('Scope')
     await interviewer.screenshot({ path: 'test-results/screens/session-times-1920.png' })
   })

@@ -47,7 +47,7 @@ export function EstimatesTab() {
                 <td className="figures__value">{value}</td>
                 <td>
                   {figureValue !== undefined && role !== 'reviewer' && (
-                    <button type="button" className="icon-button" aria-label={`Add ${figure.label} to the board`} title="Add to the board as a note" onClick={() => dropOnCanvas(figure.label, value)}>＋</button>
+                    <button type="button" className="button button--tiny" aria-label={`Add ${figure.label} to the board`} title="Add to the board as a sticky note" onClick={() => dropOnCanvas(figure.label, value)}>+ Board</button>
                   )}
                 </td>
               </tr>

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { useDocValue, useRoom, useTick } from '@/components/room/RoomContext'
 import { PHASE_CHECKLISTS } from '@/lib/interview/checklists'
-import { readChecklist, readPlan, readTimer, setChecklistItem, updateTimer, writePlan } from '@/lib/room-doc/interview'
+import { readChecklist, readFunctional, readPlan, readTimer, setChecklistItem, updateTimer, writePlan } from '@/lib/room-doc/interview'
 import {
   finishInterview,
   formatClock,
@@ -32,6 +32,10 @@ export function SessionBar() {
   const view = timerView(timer, plan, now)
   const interviewer = role === 'interviewer'
   const [panel, setPanel] = useState<'checklist' | 'times' | null>(null)
+  const ticks = useDocValue(readChecklist)
+  const agreed = useDocValue((d) => readFunctional(d).filter((item) => item.status === 'agreed').length)
+  const currentItems = PHASE_CHECKLISTS[view.phase.id]
+  const covered = currentItems.filter((item) => ticks.has(item.id)).length
   const control = (change: Parameters<typeof updateTimer>[1]) => updateTimer(doc, (s) => change(s))
 
   const clockText = view.isOvertime ? formatOvertime(view.overtimeMs) : formatClock(view.remainingMs)
@@ -43,9 +47,11 @@ export function SessionBar() {
           const state = index < view.phaseIndex || view.status === 'finished' ? 'done' : index === view.phaseIndex ? 'current' : 'next'
           return (
             <li key={phase.id} className={`stepper__step stepper__step--${state}`} aria-current={state === 'current' ? 'step' : undefined}>
-              <span className="stepper__number">{index + 1}</span>
+              <span className="stepper__number" aria-hidden="true">{state === 'done' ? '✓' : index + 1}</span>
               <span className="stepper__title">{phase.title}</span>
-              <span className="stepper__minutes">{phase.minutes} min</span>
+              <span className="stepper__minutes">
+                {phase.minutes} min{phase.id === 'scope' && state === 'current' ? ` · ${agreed} agreed` : ''}
+              </span>
             </li>
           )
         })}
@@ -72,8 +78,10 @@ export function SessionBar() {
         </div>
       )}
       <div className="session__tools">
-        <button type="button" className="button button--small" aria-expanded={panel === 'checklist'} onClick={() => setPanel(panel === 'checklist' ? null : 'checklist')}>Checklist</button>
-        <button type="button" className="button button--small" aria-expanded={panel === 'times'} onClick={() => setPanel(panel === 'times' ? null : 'times')}>Times</button>
+        <button type="button" className="button button--small" aria-expanded={panel === 'checklist'} onClick={() => setPanel(panel === 'checklist' ? null : 'checklist')}>
+          Checklist <span className="count count--muted">{covered}/{currentItems.length}</span>
+        </button>
+        <button type="button" className="button button--small" aria-expanded={panel === 'times'} onClick={() => setPanel(panel === 'times' ? null : 'times')}>Planned vs actual</button>
       </div>
       {panel === 'checklist' && <PhaseChecklist phaseIndex={view.phaseIndex} plan={plan} onClose={() => setPanel(null)} />}
       {panel === 'times' && <PhaseTimes plan={plan} now={now} onClose={() => setPanel(null)} />}
@@ -135,7 +143,7 @@ function PhaseTimes({ plan, now, onClose }: { plan: PhasePlan; now: number; onCl
         <button type="button" className="icon-button" aria-label="Close times" onClick={onClose}>×</button>
       </div>
       <table className="times">
-        <thead><tr><th>Phase</th><th>Planned</th><th>Actual</th></tr></thead>
+        <thead><tr><th>Phase</th><th>Planned (min)</th><th>Actual</th></tr></thead>
         <tbody>
           {actuals.map((phase, index) => (
             <tr key={phase.id}>
