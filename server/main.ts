@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import path from 'node:path'
 import next from 'next'
 import { ConfigError, loadConfig } from './config'
-import { checkRoomAccess, createRoom, roomLinks } from './rooms/rooms'
+import { checkRoomAccess, createRoom, exportStoredRoom, roomLinks } from './rooms/rooms'
 import { loadOrCreateTokenSecret, RoomTokens } from './rooms/tokens'
 import { setRoomServices } from './services'
 import { openSqliteStore } from './store'
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     createRoom: (input, origin) => createRoom(store, tokens, input, origin),
     checkAccess: (roomId, token) => checkRoomAccess(store, tokens, roomId, token),
     links: (room, origin) => roomLinks(tokens, room, origin),
+    exportRoom: (roomId) => exportStoredRoom(store, roomId),
     publicOrigin: config.PUBLIC_ORIGIN,
   })
 

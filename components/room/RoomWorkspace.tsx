@@ -5,6 +5,7 @@ import { useValue, type Editor } from 'tldraw'
 import { RoomCanvas, type CanvasProblem } from '@/components/canvas/RoomCanvas'
 import { ShareButton } from '@/components/share/SharePanel'
 import { ScopePanel } from '@/components/scope/ScopePanel'
+import { ExportMenu } from '@/components/export/ExportMenu'
 import { SessionBar } from '@/components/session/SessionBar'
 import { RoomContextProvider, type RoomContextValue } from './RoomContext'
 import { Logo } from '@/components/Logo'
@@ -81,7 +82,8 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
     return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
   }
 
-  return (
+  const ready = Boolean(room && connection?.ready)
+  const workspace = (
     <div className="room" data-role={access.role}>
       <header className="topbar">
         <a href="/" aria-label="Boxes & Arrows home"><Logo /></a>
@@ -97,10 +99,11 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
         <button type="button" className="button" aria-pressed={panelOpen} onClick={() => setPanelOpen(!panelOpen)}>
           {panelOpen ? 'Hide scope' : 'Show scope'}
         </button>
+        {ready && <ExportMenu roomId={roomId} token={token} />}
         {access.links && <ShareButton links={access.links} roomId={roomId} />}
       </header>
-      {room && connection?.ready ? (
-        <RoomContextProvider value={room}>
+      {room && ready ? (
+        <>
           <SessionBar />
           <div className="workspace">
             <main className="canvas">
@@ -108,7 +111,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
             </main>
             {panelOpen && <ScopePanel onClose={() => setPanelOpen(false)} />}
           </div>
-        </RoomContextProvider>
+        </>
       ) : (
         <main className="canvas">
           <LoadingScreen label="Loading the board…" />
@@ -116,4 +119,5 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
       )}
     </div>
   )
+  return room ? <RoomContextProvider value={room}>{workspace}</RoomContextProvider> : workspace
 }

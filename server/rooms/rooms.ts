@@ -7,6 +7,7 @@ import { isRoomId, Role } from '../../lib/sync/protocol'
 import type { RoomStore, StoredRoom } from '../store/room-store'
 import type { RoomTokens } from './tokens'
 import type { NewRoom } from '../../lib/rooms/api'
+import { exportRoom, type RoomExport } from '../../lib/room-export/room-export'
 
 export type RoomLinks = Record<Role, string>
 
@@ -58,4 +59,26 @@ export async function checkRoomAccess(
   const role = tokens.roleFor(room, token)
   if (!role) return { ok: false, status: 403, error: 'This link is not valid for this room' }
   return { ok: true, room, role }
+}
+
+/** Rebuilds a room's document from the store (everything broadcast is stored first). */
+export async function loadRoomDoc(store: RoomStore, roomId: string): Promise<Y.Doc | null> {
+  const content = await store.loadRoomContent(roomId)
+  if (!content) return null
+  const doc = new Y.Doc()
+  Y.transact(doc, () => {
+    if (content.snapshot) Y.applyUpdate(doc, content.snapshot.data)
+    for (const { update } of content.updates) Y.applyUpdate(doc, update)
+  })
+  return doc
+}
+
+export async function exportStoredRoom(store: RoomStore, roomId: string): Promise<RoomExport | null> {
+  const doc = await loadRoomDoc(store, roomId)
+  if (!doc) return null
+  try {
+    return exportRoom(doc)
+  } finally {
+    doc.destroy()
+  }
 }

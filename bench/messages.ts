@@ -1,0 +1,127 @@
+/**
+ * The IPC messages between the benchmark runner (bench/run.ts), the server under test
+ * (bench/our-server.ts or the reference bin with bench/reference-probe.ts) and the load
+ * generator (bench/load.ts). Children are spawned with `serialization: 'advanced'`, so
+ * Uint8Array travels as it is.
+ */
+
+/** A room to connect to: the reference needs no token, ours needs a link token. */
+export interface RoomTarget {
+  roomId: string
+  token: string | null
+}
+
+export interface MemoryStats {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+  /** Rooms our server holds loaded; null for the reference, which does not say. */
+  loadedRooms: number | null
+}
+
+export type ToServer = { type: 'stats' } | { type: 'create-rooms'; count: number }
+
+export type FromServer =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; stats: MemoryStats }
+  | { type: 'rooms'; rooms: RoomTarget[] }
+
+/** What a writer changes per update: a stamp key (fanout) or one shape's position (drag). */
+export type WritePattern = 'stamp' | 'drag'
+
+export type LoadJob =
+  | {
+      kind: 'latency'
+      /** Base URL; a client connects to `${url}/${roomId}`. */
+      url: string
+      rooms: RoomTarget[]
+      clientsPerRoom: number
+      /** Updates per second of each room's one writer. */
+      rate: number
+      durationMs: number
+      /** Writes in the first warmupMs count for loss but not for latency. */
+      warmupMs: number
+      write: WritePattern
+    }
+  | {
+      /** Connects one client per room (uploading `upload` if given), holds until released. */
+      kind: 'hold'
+      url: string
+      rooms: RoomTarget[]
+      upload: Uint8Array | null
+    }
+  | {
+      /** Opens `connections` raw connections one after another, timing each initial sync. */
+      kind: 'sync-times'
+      url: string
+      /** Connection i goes to targets[i % targets.length]. */
+      targets: RoomTarget[]
+      connections: number
+      /** Ask the runner to wait until the server unloaded the room between connections. */
+      unloadBetween: boolean
+      /** A client that stays connected through the series (keeps the room loaded). */
+      holder: { room: RoomTarget; upload: Uint8Array | null } | null
+      /** Records the first connection's document must hold, as a check. */
+      expectShapes: number
+    }
+
+export interface LatencyResult {
+  rooms: number
+  clients: number
+  connectMs: number
+  updatesSent: number
+  /** Updates per second actually sent, over all writers. */
+  sentPerSecond: number
+  samples: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+  lost: number
+  duplicated: number
+  reconnects: number
+  loadCpuPercent: number
+  loadLoopDelayP99: number
+  loadLoopDelayMax: number
+  measuredMs: number
+}
+
+export interface SyncTime {
+  /** From creating the socket to receiving sync step 2. */
+  totalMs: number
+  /** From the socket's open event to receiving sync step 2. */
+  fromOpenMs: number
+  bytesReceived: number
+  bytesSent: number
+}
+
+export interface SyncTimesResult {
+  times: SyncTime[]
+  firstDocShapes: number
+}
+
+export type LoadResult =
+  | { kind: 'latency'; result: LatencyResult }
+  | { kind: 'hold' }
+  | { kind: 'sync-times'; result: SyncTimesResult }
+
+export type ToLoad = { type: 'job'; job: LoadJob } | { type: 'release' } | { type: 'unloaded' }
+
+export type FromLoad =
+  | { type: 'measuring'; running: boolean }
+  | { type: 'held' }
+  | { type: 'await-unload' }
+  | { type: 'result'; result: LoadResult }
+  | { type: 'failed'; message: string }
+
+/** Narrows an IPC message to one with a `type` field; the caller switches on it. */
+export function hasType<T extends { type: string }>(message: unknown): message is T {
+  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string'
+}
+
+/** Sends over the IPC channel; a child without one was started by hand and has nobody to tell. */
+export function sendToParent(message: FromServer | FromLoad): void {
+  process.send?.(message)
+}
