@@ -22,6 +22,9 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   serverExternalPackages: ['better-sqlite3'],
+  // `npm test` type-checks the whole project (tsc --noEmit) before building; checking again
+  // inside next build would only repeat it.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {

@@ -1,0 +1,34 @@
+/** The q-quantile (0..1) of ascending values, nearest rank; NaN when there are none. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  return sorted[rank] ?? NaN
+}
+
+export function sortedOf(values: number[]): Float64Array {
+  return Float64Array.from(values).sort()
+}
+
+export function ms(value: number): string {
+  if (!Number.isFinite(value)) return '–'
+  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)
+}
+
+export function mib(bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(1) : '–'
+}
+
+export function kib(bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–'
+}
+
+export function ratio(ours: number, reference: number): string {
+  return Number.isFinite(ours) && Number.isFinite(reference) && reference > 0 ? `${(ours / reference).toFixed(2)}x` : '–'
+}
+
+/** A GitHub-flavoured markdown table; the runner prints it and writes it to the report. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
