@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config'
 import { checkRoomAccess, createRoom, exportStoredRoom, roomLinks } from './rooms/rooms'
 import { loadOrCreateTokenSecret, RoomTokens } from './rooms/tokens'
 import { setRoomServices } from './services'
+import { AssetStore } from './assets/asset-store'
 import { openSqliteStore } from './store'
 import { SyncServer } from './sync/sync-server'
 import { migrateStoredRoomDoc } from './sync/migrate'
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     checkAccess: (roomId, token) => checkRoomAccess(store, tokens, roomId, token),
     links: (room, origin) => roomLinks(tokens, room, origin),
     exportRoom: (roomId) => exportStoredRoom(store, roomId),
+    assets: new AssetStore(path.join(dataDir, 'assets')),
     publicOrigin: config.PUBLIC_ORIGIN,
   })
 

@@ -2,6 +2,7 @@ import type { NewRoom } from '../lib/rooms/api'
 import type { RoomExport } from '../lib/room-export/room-export'
 import type { RoomAccess, RoomLinks } from './rooms/rooms'
 import type { StoredRoom } from './store/room-store'
+import type { AssetStore } from './assets/asset-store'
 
 /**
  * What Next's route handlers may ask of the running server. Next bundles route handlers
@@ -12,6 +13,7 @@ export interface RoomServices {
   createRoom(input: NewRoom, origin: string): Promise<{ roomId: string; links: RoomLinks }>
   checkAccess(roomId: string, token: string | null): Promise<RoomAccess>
   links(room: StoredRoom, origin: string): RoomLinks
+  assets: AssetStore
   /** The room's shared content as stored, or null for an unknown room. */
   exportRoom(roomId: string): Promise<RoomExport | null>
   /** Origin for links when configured (behind a proxy); otherwise the request's. */

@@ -9,6 +9,7 @@ import type * as Y from 'yjs'
 import { checkRoomSchema } from '@/lib/room-doc'
 import { bindPresence, type Participant } from '@/lib/presence/presence'
 import { bindStoreToDoc } from '@/lib/tldraw-binding'
+import { roomAssetStore } from './asset-store'
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
 
@@ -16,6 +17,8 @@ export type CanvasProblem = 'client-outdated'
 
 /** The tldraw editor, bound to the room document and to presence. */
 export function RoomCanvas({
+  roomId,
+  token,
   doc,
   awareness,
   user,
@@ -23,6 +26,8 @@ export function RoomCanvas({
   onEditor,
   onProblem,
 }: {
+  roomId: string
+  token: string
   doc: Y.Doc
   awareness: Awareness
   user: Omit<Participant, 'clientId'>
@@ -33,7 +38,7 @@ export function RoomCanvas({
   const [store, setStore] = useState<TLStore | null>(null)
 
   useEffect(() => {
-    const created = createTLStore()
+    const created = createTLStore({ assets: roomAssetStore(roomId, token) })
     if (checkRoomSchema(doc, created.schema) === 'client-outdated') {
       onProblem('client-outdated')
       return
@@ -46,7 +51,7 @@ export function RoomCanvas({
       binding.dispose()
       setStore(null)
     }
-  }, [doc, awareness, user, onProblem])
+  }, [doc, awareness, user, onProblem, roomId, token])
 
   if (!store) return null
   return (

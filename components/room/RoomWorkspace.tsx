@@ -107,7 +107,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
           <SessionBar />
           <div className="workspace">
             <main className="canvas">
-              <RoomCanvas doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
+              <RoomCanvas roomId={roomId} token={token} doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
             </main>
             {panelOpen && <ScopePanel onClose={() => setPanelOpen(false)} />}
           </div>
