@@ -7,6 +7,7 @@ import { renderReportMarkdown } from '@/lib/report/markdown'
 import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
 import { exportRoom, importRoom, parseRoomExport } from '@/lib/room-export/room-export'
 import { readRecord } from '@/lib/tldraw-binding'
+import { privateNotesMarkdown } from '@/lib/room-doc/private-notes'
 import { getRoomRecords } from '@/lib/room-doc/layout'
 import { contentFromRecords, diagramPng, diagramSvg, download, fileSlug, placeContent, type ImageOptions } from './diagram'
 
@@ -14,7 +15,8 @@ type Notice = { tone: 'ok' | 'error'; text: string } | null
 
 /** Export (every role) and import (interviewer) for the room's diagram and report. */
 export function ExportMenu({ roomId, token }: { roomId: string; token: string }) {
-  const { doc, editor, role, clock } = useRoom()
+  const { doc, editor, role, clock, privateNotes } = useRoom()
+  const [withNotes, setWithNotes] = useState(false)
   const [open, setOpen] = useState(false)
   const [options, setOptions] = useState<ImageOptions>({ scale: 2, background: true, darkMode: false, selectionOnly: false })
   const [importMode, setImportMode] = useState<'add' | 'replace'>('add')
@@ -82,7 +84,9 @@ export function ExportMenu({ roomId, token }: { roomId: string; token: string })
   const markdown = () => run(async () => {
     const text = editor ? await diagramSvg(editor, { background: true, darkMode: false, selectionOnly: false }) : null
     const diagram = text ? `![Diagram](data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(text)))})` : '_The board is empty._'
-    download(new Blob([renderReportMarkdown(exportRoom(doc), { at: clock.now(), diagram })], { type: 'text/markdown' }), `${slug}-report.md`)
+    const room = exportRoom(doc)
+    const notes = withNotes && privateNotes ? privateNotesMarkdown(privateNotes, room.session.plan) : undefined
+    download(new Blob([renderReportMarkdown(room, { at: clock.now(), diagram, ...(notes ? { privateNotes: notes } : {}) })], { type: 'text/markdown' }), `${slug}-report.md`)
   })
 
   const importFile = (event: ChangeEvent<HTMLInputElement>) => {
@@ -139,6 +143,9 @@ export function ExportMenu({ roomId, token }: { roomId: string; token: string })
             <button type="button" className="button button--small" disabled={busy} onClick={markdown}>Report (Markdown)</button>
             <a className="button button--small" href={`/r/${roomId}/report#token=${token}`} target="_blank" rel="noreferrer">Printable report</a>
           </div>
+          {role === 'interviewer' && (
+            <label className="export-options export-options--after"><input type="checkbox" checked={withNotes} onChange={(e) => setWithNotes(e.target.checked)} /> Include my private notes and scorecard in the Markdown report</label>
+          )}
           {role === 'interviewer' && (
             <>
               <h2>Import</h2>

@@ -16,6 +16,8 @@ export interface RoomContextValue {
   role: Role
   /** The canvas editor, once it has mounted (e.g. to drop a note on the board). */
   editor: Editor | null
+  /** The interviewer's private notes document; null for other roles. */
+  privateNotes: Y.Doc | null
 }
 
 const RoomContext = createContext<RoomContextValue | null>(null)

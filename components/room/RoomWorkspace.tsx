@@ -8,6 +8,7 @@ import { ScopePanel } from '@/components/scope/ScopePanel'
 import { ExportMenu } from '@/components/export/ExportMenu'
 import { SessionBar } from '@/components/session/SessionBar'
 import { RoomContextProvider, type RoomContextValue } from './RoomContext'
+import { usePrivateNotes } from './usePrivateNotes'
 import { Logo } from '@/components/Logo'
 import { colorForUser, readParticipants, type Participant } from '@/lib/presence/presence'
 import { localUserId } from '@/lib/people/local-name'
@@ -55,9 +56,10 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
     document.title = title ? `${title} · Boxes & Arrows` : 'Interview room · Boxes & Arrows'
   }, [title])
 
+  const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer')
   const room: RoomContextValue | null = useMemo(
-    () => (connection ? { doc: connection.doc, awareness: connection.provider.awareness, clock: connection.clock, user, role: access.role, editor } : null),
-    [connection?.doc, connection?.provider, connection?.clock, user, access.role, editor], // eslint-disable-line react-hooks/exhaustive-deps
+    () => (connection ? { doc: connection.doc, awareness: connection.provider.awareness, clock: connection.clock, user, role: access.role, editor, privateNotes } : null),
+    [connection?.doc, connection?.provider, connection?.clock, user, access.role, editor, privateNotes], // eslint-disable-line react-hooks/exhaustive-deps
   )
 
   const followingUserId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])

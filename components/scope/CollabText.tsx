@@ -43,6 +43,7 @@ export function CollabText({
   placeholder,
   multiline = false,
   className,
+  shareCaret = true,
 }: {
   text: Y.Text
   fieldId: string
@@ -50,6 +51,8 @@ export function CollabText({
   placeholder?: string
   multiline?: boolean
   className?: string
+  /** Off for private fields: where the caret is would otherwise reach other participants. */
+  shareCaret?: boolean
 }) {
   const { awareness, role } = useRoom()
   const readOnly = role === 'reviewer'
@@ -115,7 +118,7 @@ export function CollabText({
 
   const announceCaret = () => {
     const element = ref.current
-    if (!element || readOnly) return
+    if (!element || readOnly || !shareCaret) return
     const position = Y.createRelativePositionFromTypeIndex(text, element.selectionStart ?? 0)
     awareness.setLocalStateField('editing', { field: fieldId, position: Y.relativePositionToJSON(position) } satisfies Editing)
   }
@@ -140,7 +143,7 @@ export function CollabText({
     onChange,
     onSelect: announceCaret,
     onFocus: announceCaret,
-    onBlur: () => awareness.setLocalStateField('editing', null),
+    onBlur: () => shareCaret && awareness.setLocalStateField('editing', null),
     className: 'collab__input',
   }
   return (

@@ -4,11 +4,14 @@ import { useEffect, useRef, useState, type PointerEvent } from 'react'
 import { DesignTab } from './DesignTab'
 import { EstimatesTab } from './EstimatesTab'
 import { RequirementsTab } from './RequirementsTab'
+import { NotesTab } from './NotesTab'
+import { useRoom } from '@/components/room/RoomContext'
 
 const TABS = [
   { id: 'requirements', label: 'Requirements' },
   { id: 'estimates', label: 'Estimates' },
   { id: 'design', label: 'Entities & API' },
+  { id: 'notes', label: 'Notes' },
 ] as const
 type TabId = (typeof TABS)[number]['id']
 
@@ -18,6 +21,8 @@ const MAX_WIDTH = 720
 
 /** The shared scope panel beside the canvas: resizable by its left edge, never over the canvas. */
 export function ScopePanel({ onClose }: { onClose(): void }) {
+  const { role, privateNotes } = useRoom()
+  const tabs = TABS.filter((t) => t.id !== 'notes' || (role === 'interviewer' && privateNotes))
   const [tab, setTab] = useState<TabId>('requirements')
   const [width, setWidth] = useState(380)
   const drag = useRef<{ startX: number; startWidth: number } | null>(null)
@@ -61,7 +66,7 @@ export function ScopePanel({ onClose }: { onClose(): void }) {
       />
       <div className="scope-panel__head">
         <div className="tabs" role="tablist" aria-label="Scope sections">
-          {TABS.map((t) => (
+          {tabs.map((t) => (
             <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-controls={`tabpanel-${t.id}`} aria-selected={tab === t.id} className="tabs__tab" onClick={() => setTab(t.id)}>
               {t.label}
             </button>
@@ -73,6 +78,7 @@ export function ScopePanel({ onClose }: { onClose(): void }) {
         {tab === 'requirements' && <RequirementsTab />}
         {tab === 'estimates' && <EstimatesTab />}
         {tab === 'design' && <DesignTab />}
+        {tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
       </div>
     </aside>
   )
