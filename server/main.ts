@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import path from 'node:path'
 import next from 'next'
 import { ConfigError, loadConfig } from './config'
-import { checkRoomAccess, createRoom, exportStoredRoom, roomLinks } from './rooms/rooms'
+import { checkRoomAccess, createRoom, exportStoredRoom, roomLinks, rotateLink } from './rooms/rooms'
 import { loadOrCreateTokenSecret, RoomTokens } from './rooms/tokens'
 import { setRoomServices } from './services'
 import { AssetStore } from './assets/asset-store'
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     links: (room, origin) => roomLinks(tokens, room, origin),
     exportRoom: (roomId) => exportStoredRoom(store, roomId),
     assets: new AssetStore(path.join(dataDir, 'assets')),
+    rotateLink: (roomId, role) => rotateLink(store, roomId, role, (id, closed) => sync.closeRole(id, closed)),
     publicOrigin: config.PUBLIC_ORIGIN,
   })
 

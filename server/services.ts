@@ -14,6 +14,8 @@ export interface RoomServices {
   checkAccess(roomId: string, token: string | null): Promise<RoomAccess>
   links(room: StoredRoom, origin: string): RoomLinks
   assets: AssetStore
+  /** New generation of one role's link; closes that role's open connections. */
+  rotateLink(roomId: string, role: 'candidate' | 'reviewer'): Promise<StoredRoom>
   /** The room's shared content as stored, or null for an unknown room. */
   exportRoom(roomId: string): Promise<RoomExport | null>
   /** Origin for links when configured (behind a proxy); otherwise the request's. */

@@ -102,7 +102,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
           {panelOpen ? 'Hide scope' : 'Show scope'}
         </button>
         {ready && <ExportMenu roomId={roomId} token={token} />}
-        {access.links && <ShareButton links={access.links} roomId={roomId} />}
+        {access.links && <ShareButton links={access.links} roomId={roomId} token={token} />}
       </header>
       {room && ready ? (
         <>

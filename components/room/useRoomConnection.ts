@@ -159,6 +159,10 @@ export function describeCloseCode(code: number): { title: string; detail: string
       return { title: 'Room not found', detail: 'The link may be mistyped, or the room no longer exists.' }
     case CloseCode.clientOutdated:
       return { title: 'A newer version is available', detail: 'Reload the page to keep working in this room.' }
+    case CloseCode.tooLarge:
+      return { title: 'That change is too large', detail: 'The server refused a change over its size limit. Reload to continue; split very large imports into parts.' }
+    case CloseCode.badMessage:
+      return { title: 'The connection was closed', detail: 'The server could not read a message from this page. Reload to continue.' }
     case CloseCode.rateLimited:
       return { title: 'Too many changes at once', detail: 'The server paused this connection. Reload to continue.' }
     default:

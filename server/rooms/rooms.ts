@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import * as Y from 'yjs'
 import { seedRoomDoc } from '../../lib/room-doc'
 import { seedInterview } from '../../lib/room-doc/interview'
-import { DEFAULT_PLAN } from '../../lib/session'
+import { DEFAULT_PLAN, PHASE_IDS } from '../../lib/session'
+import { privateDocName, seedPrivateNotes } from '../../lib/room-doc/private-notes'
 import { isRoomId, Role } from '../../lib/sync/protocol'
 import type { RoomStore, StoredRoom } from '../store/room-store'
 import type { RoomTokens } from './tokens'
@@ -38,6 +39,11 @@ export async function createRoom(
   seedInterview(doc, phases ? DEFAULT_PLAN.map((phase) => ({ ...phase, minutes: phases[phase.id] })) : DEFAULT_PLAN)
   await store.createRoom(room, Y.encodeStateAsUpdate(doc))
   doc.destroy()
+  // The interviewer's notes: a document of its own, which the sync server opens only for interviewers.
+  const notes = new Y.Doc()
+  seedPrivateNotes(notes, PHASE_IDS)
+  await store.createRoom({ ...room, roomId: privateDocName(room.roomId) }, Y.encodeStateAsUpdate(notes))
+  notes.destroy()
   return { roomId: room.roomId, links: roomLinks(tokens, room, origin) }
 }
 
@@ -81,4 +87,19 @@ export async function exportStoredRoom(store: RoomStore, roomId: string): Promis
   } finally {
     doc.destroy()
   }
+}
+
+/** Bumps one role's link generation; `closeRole` ends the connections made with the old link. */
+export async function rotateLink(
+  store: RoomStore,
+  roomId: string,
+  role: 'candidate' | 'reviewer',
+  closeRole: (roomId: string, role: Role) => void,
+): Promise<StoredRoom> {
+  const room = await store.getRoom(roomId)
+  if (!room) throw new Error(`room ${roomId} not found`)
+  const generation = room.linkGenerations[role] + 1
+  await store.setLinkGeneration(roomId, role, generation)
+  closeRole(roomId, role)
+  return { ...room, linkGenerations: { ...room.linkGenerations, [role]: generation } }
 }

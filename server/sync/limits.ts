@@ -8,11 +8,18 @@ const MiB = 1024 * KiB
 export interface SyncLimits {
   /** Largest frame, in bytes; a larger one closes with 4413. Holds a large paste of shapes. */
   maxMessageBytes: number
-  /** Sustained frames per second per connection; past the burst, the connection closes with 4429. */
+  /**
+   * Sustained messages per second per connection; past the burst, the connection closes with
+   * 4429. A tldraw drag sends an update and a save check per frame, at up to 120 Hz.
+   */
   messagesPerSecond: number
-  /** Frames a connection may send at once (a 120 Hz drag sends an update and a save check a frame). */
+  /** Messages a connection may send at once, above the sustained rate. */
   messageBurst: number
-  /** A frame counts as one message per started block of this many bytes, so bytes are rate limited too. */
+  /**
+   * A frame counts as one message per started block of this many bytes, so bytes are limited
+   * too; a request for the document (sync step 1) also counts the document's size. A presence
+   * frame counts 1/20 (stock y-websocket clients echo everyone's presence), or its bytes.
+   */
   bytesPerMessage: number
   /** Frames a connection may send before its room has loaded; more close with 4429. */
   maxFramesBeforeLoad: number
@@ -30,21 +37,28 @@ export interface SyncLimits {
   maxUpdateDeleteRanges: number
   /** Clients in one state vector (sync step 1); more close with 4413. */
   maxStateVectorClients: number
-  /** Nesting of a value (object, array, JSON) inside an update or an awareness state. */
+  /** Nesting of a value (object, array, JSON) in an update or a presence state; deeper closes with 4400. */
   maxValueDepth: number
-  /** Updates a connection may send ahead of its initial sync (they wait for its sync step 2). */
+  /**
+   * Updates that build on changes the room lacks which a connection may send before its sync
+   * step 2 (which carries those changes); they wait for it, together at most maxMessageBytes.
+   * More close with 4429; after its sync step 2, such an update closes with 4400.
+   */
   maxHeldUpdates: number
   /** Largest awareness (presence) frame; a larger one closes with 4413. */
   maxAwarenessBytes: number
-  /** Awareness client ids one connection may announce over its life (one per tab is normal). */
+  /**
+   * Presence (awareness) client ids one connection may set over its life: a tab sets one; the
+   * echoes of others' presence that stock clients send change nothing and do not count.
+   */
   maxAwarenessClientsPerConnection: number
   /** Update frames a reviewer may send (they are ignored); one more closes with 4403. */
   maxReviewerUpdates: number
-  /** Bytes waiting to be sent to a connection that does not read; more close it with 4503. */
+  /** Bytes waiting to be sent to a connection that does not read; past it, the connection is dropped (it resyncs on reconnect). */
   maxBufferedBytes: number
 }
 
-export const SYNC_LIMIT_DEFAULTS: SyncLimits = {
+export const SYNC_LIMIT_DEFAULTS: Readonly<SyncLimits> = {
   maxMessageBytes: 8 * MiB,
   messagesPerSecond: 300,
   messageBurst: 600,

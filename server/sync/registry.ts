@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { RoomStore } from '../store/room-store'
 import { CloseCode } from '../../lib/sync/protocol'
+import { resolveLimits, type SyncLimits } from './limits'
 import { Room } from './room'
 import type { WriteQueue } from './write-queue'
 
@@ -9,10 +10,15 @@ export interface RegistryOptions {
   writer: WriteQueue
   unloadAfterMs: number
   snapshotEvery: number
+  /** Limits of rooms and their connections; SYNC_LIMIT_DEFAULTS for what is not given. */
+  limits?: Partial<SyncLimits>
   /** Runs on a freshly loaded document, e.g. to migrate it; returns an update to store, if any. */
   prepareDoc?: (doc: Y.Doc) => Uint8Array | null
   log?: (message: string) => void
 }
+
+/** Opening one more room would load more rooms than this process may hold. */
+export class RoomCapacityError extends Error {}
 
 /**
  * Loaded rooms by id. Concurrent opens of one room share one load; a room unloads a while
@@ -22,17 +28,26 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Promise<Room | null>>()
   private readonly loaded = new Map<string, Room>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  private readonly limits: SyncLimits
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.limits = resolveLimits(options.limits)
+  }
 
   get loadedCount(): number {
     return this.rooms.size
   }
 
-  /** The loaded room, loading it if needed; null when the store has no such room. */
+  /**
+   * The loaded room, loading it if needed; null when the store has no such room. Rejects
+   * with RoomCapacityError when the room is not loaded and maxLoadedRooms are.
+   */
   open(roomId: string): Promise<Room | null> {
-    this.cancelUnload(roomId)
     let loading = this.rooms.get(roomId)
+    if (!loading && this.rooms.size >= this.limits.maxLoadedRooms) {
+      return Promise.reject(new RoomCapacityError(`${this.rooms.size} rooms are loaded, the most this process holds`))
+    }
+    this.cancelUnload(roomId)
     if (!loading) {
       loading = this.load(roomId)
       this.rooms.set(roomId, loading)
@@ -42,6 +57,11 @@ export class RoomRegistry {
       )
     }
     return loading
+  }
+
+  /** The room if it is loaded, without loading it. */
+  loadedRoom(roomId: string): Room | undefined {
+    return this.loaded.get(roomId)
   }
 
   /** Unloads every room after storing its pending writes and a fresh snapshot. */
@@ -65,20 +85,33 @@ export class RoomRegistry {
     const content = await store.loadRoomContent(roomId)
     if (!content) return null
     const doc = new Y.Doc()
+    let documentBytes = content.snapshot?.data.byteLength ?? 0
     Y.transact(doc, () => {
       if (content.snapshot) Y.applyUpdate(doc, content.snapshot.data)
-      for (const { update } of content.updates) Y.applyUpdate(doc, update)
+      for (const { update } of content.updates) {
+        Y.applyUpdate(doc, update)
+        documentBytes += update.byteLength
+      }
     })
+    if (doc.store.pendingStructs || doc.store.pendingDs) {
+      // Stored before updates were validated; a room holds no pending structs (see Room.apply).
+      this.options.log?.(`room ${roomId} loaded with changes that can never integrate; they are left out`)
+      doc.store.pendingStructs = null
+      doc.store.pendingDs = null
+    }
     let lastSeq = content.updates.at(-1)?.seq ?? content.snapshot?.upToSeq ?? 0
     let updatesSinceSnapshot = content.updates.length
     const migration = this.options.prepareDoc?.(doc)
     if (migration) {
       lastSeq = await writer.write(roomId, migration)
       updatesSinceSnapshot += 1
+      documentBytes += migration.byteLength
     }
-    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot }, {
+    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes }, {
       store,
       writer,
+      limits: this.limits,
+      log: this.options.log,
       snapshotEvery: this.options.snapshotEvery,
       onEmpty: (r) => this.scheduleUnload(r),
       onFailed: (r, error) => {

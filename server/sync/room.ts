@@ -3,8 +3,10 @@ import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { MessageType, type Role } from '../../lib/sync/protocol'
+import { CloseCode, MessageType, type Role } from '../../lib/sync/protocol'
 import type { RoomStore } from '../store/room-store'
+import { messageCost, type SyncLimits } from './limits'
+import { InvalidPayload, inspectStateVector, inspectUpdate, readAwarenessUpdate } from './validate-update'
 import type { WriteQueue } from './write-queue'
 
 /** The least a transport must offer; tests drive rooms through in-memory sockets. */
@@ -20,34 +22,122 @@ export interface Peer {
   readonly awarenessIds: Set<number>
 }
 
-/** A frame the protocol does not allow; it ends only the sending connection. */
-export class ProtocolError extends Error {}
+/**
+ * A frame that ends only its sending connection: `code` and `reason` go to the client,
+ * `message` (which never holds the token) to the log.
+ */
+export class ConnectionError extends Error {
+  constructor(
+    readonly code: CloseCode,
+    readonly reason: string,
+    message: string = reason,
+  ) {
+    super(message)
+  }
+}
+
+/** A frame the protocol does not allow. */
+export class ProtocolError extends ConnectionError {
+  constructor(message: string) {
+    super(CloseCode.badMessage, 'malformed message', message)
+  }
+}
+
+/** One message of the sync protocol, read whole before anything acts on it. */
+export type SyncMessage =
+  | { type: 'syncStep1'; stateVector: Uint8Array }
+  | { type: 'update'; update: Uint8Array; step2: boolean }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'queryAwareness' }
+  | { type: 'saveCheck'; check: number }
+  | { type: 'time'; sentAt: number }
+
+/** Reads a frame; throws ProtocolError for an unknown type, a truncated frame or trailing bytes. */
+export function readSyncMessage(frame: Uint8Array): SyncMessage {
+  const decoder = decoding.createDecoder(frame)
+  let message: SyncMessage
+  try {
+    message = readMessageBody(decoder)
+  } catch (error) {
+    if (error instanceof ConnectionError) throw error
+    throw new ProtocolError(`undecodable frame: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message')
+  return message
+}
+
+function readMessageBody(decoder: decoding.Decoder): SyncMessage {
+  const type = decoding.readVarUint(decoder)
+  switch (type) {
+    case MessageType.sync: {
+      const syncType = decoding.readVarUint(decoder)
+      if (syncType === syncProtocol.messageYjsSyncStep1) return { type: 'syncStep1', stateVector: decoding.readVarUint8Array(decoder) }
+      if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+        return { type: 'update', update: decoding.readVarUint8Array(decoder), step2: syncType === syncProtocol.messageYjsSyncStep2 }
+      }
+      throw new ProtocolError(`unknown sync message ${syncType}`)
+    }
+    case MessageType.awareness:
+      return { type: 'awareness', update: decoding.readVarUint8Array(decoder) }
+    case MessageType.queryAwareness:
+      return { type: 'queryAwareness' }
+    case MessageType.saveCheck:
+      return { type: 'saveCheck', check: decoding.readVarUint(decoder) }
+    case MessageType.time:
+      return { type: 'time', sentAt: decoding.readFloat64(decoder) }
+    default:
+      throw new ProtocolError(`unknown message type ${type}`)
+  }
+}
+
+/** What a presence frame costs at least, in messages. */
+const PRESENCE_COST = 1 / 20
 
 export interface RoomDeps {
   store: RoomStore
   writer: WriteQueue
+  limits: SyncLimits
   /** Write a snapshot after this many stored updates. */
   snapshotEvery: number
   onEmpty(room: Room): void
   onFailed(room: Room, error: unknown): void
+  log?: (message: string) => void
 }
 
 export interface LoadedRoomState {
   lastSeq: number
   updatesSinceSnapshot: number
+  /** Bytes the stored document takes at most (its snapshot and updates); measured when it matters. */
+  documentBytes: number
+}
+
+/** What the room keeps about one connection. */
+interface Session {
+  /** Its sync step 2 arrived: the server has everything the client had when it connected. */
+  synced: boolean
+  /** Its updates that build on changes its sync step 2 will bring, in arrival order. */
+  held: Uint8Array[]
+  heldBytes: number
+  /** Update frames a reviewer sent (ignored). */
+  reviewerUpdates: number
+  /** Every presence client id it ever set. */
+  announced: Set<number>
 }
 
 /**
  * One loaded room: its document, its awareness and its connections. Every document change
- * is stored before it is sent to anyone else; writes and broadcasts run in one chain per
- * room so they keep their order.
+ * is validated before it touches the document and stored before it is sent to anyone else;
+ * writes and broadcasts run in one chain per room so they keep their order.
  */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
-  private readonly peers = new Set<Peer>()
+  private readonly sessions = new Map<Peer, Session>()
   private tail: Promise<void> = Promise.resolve()
   private lastSeq: number
   private updatesSinceSnapshot: number
+  private estimatedBytes: number
+  /** Bytes added to the estimate since the document was last measured exactly. */
+  private unmeasuredBytes: number
   private failed = false
   private destroyed = false
 
@@ -59,6 +149,8 @@ export class Room {
   ) {
     this.lastSeq = state.lastSeq
     this.updatesSinceSnapshot = state.updatesSinceSnapshot
+    this.estimatedBytes = state.documentBytes
+    this.unmeasuredBytes = state.documentBytes
     this.awareness = new awarenessProtocol.Awareness(doc)
     this.awareness.setLocalState(null)
     doc.on('update', this.onDocUpdate)
@@ -66,13 +158,18 @@ export class Room {
   }
 
   get connectionCount(): number {
-    return this.peers.size
+    return this.sessions.size
+  }
+
+  /** An upper bound of the document's encoded size, in bytes. */
+  get documentBytes(): number {
+    return this.estimatedBytes
   }
 
   /** Adds a connection; false when the room was unloaded meanwhile (open it again). */
   join(peer: Peer): boolean {
     if (this.destroyed) return false
-    this.peers.add(peer)
+    this.sessions.set(peer, { synced: false, held: [], heldBytes: 0, reviewerUpdates: 0, announced: new Set() })
     const step1 = encoding.createEncoder()
     encoding.writeVarUint(step1, MessageType.sync)
     syncProtocol.writeSyncStep1(step1, this.doc)
@@ -85,46 +182,78 @@ export class Room {
   }
 
   leave(peer: Peer): void {
-    if (!this.peers.delete(peer)) return
-    if (peer.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null)
-    }
-    if (this.peers.size === 0) this.deps.onEmpty(this)
+    if (!this.sessions.delete(peer)) return
+    const owned = [...peer.awarenessIds]
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null)
+    if (this.sessions.size === 0) this.deps.onEmpty(this)
   }
 
-  /** Handles one frame; throws ProtocolError (or a decoding error) for a bad frame. */
+  /**
+   * What a frame costs against its connection's rate limit, in messages: its size, and for a
+   * request of the document (sync step 1) the size of the reply.
+   */
+  frameCost(frame: Uint8Array): number {
+    const { limits } = this.deps
+    // Stock y-websocket clients echo the presence of everyone in the room: presence is cheap.
+    if (frame[0] === MessageType.awareness) return Math.max(PRESENCE_COST, frame.byteLength / limits.bytesPerMessage)
+    const cost = messageCost(frame.byteLength, limits)
+    const asksForDocument = frame[0] === MessageType.sync && frame[1] === syncProtocol.messageYjsSyncStep1
+    return asksForDocument ? cost + messageCost(this.estimatedBytes, limits) : cost
+  }
+
+  /** Handles one frame; throws ConnectionError for a frame that must end the connection. */
   receive(peer: Peer, frame: Uint8Array): void {
-    if (this.failed) return
-    const decoder = decoding.createDecoder(frame)
-    const type = decoding.readVarUint(decoder)
-    switch (type) {
-      case MessageType.sync:
-        this.receiveSync(peer, decoder)
-        break
-      case MessageType.awareness:
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), peer)
-        break
-      case MessageType.saveCheck: {
-        const check = decoding.readVarUint(decoder)
-        this.afterWrites(() => this.answerSaveCheck(peer, check))
+    const session = this.sessions.get(peer)
+    if (this.failed || !session) return
+    const message = readSyncMessage(frame)
+    switch (message.type) {
+      case 'syncStep1': {
+        const { stateVector } = message
+        checked(() => inspectStateVector(stateVector, this.deps.limits))
+        // Only send what is stored, so nothing a client sees can be lost by a crash.
+        this.afterWrites(peer, () => {
+          const reply = encoding.createEncoder()
+          encoding.writeVarUint(reply, MessageType.sync)
+          syncProtocol.writeSyncStep2(reply, this.doc, stateVector)
+          peer.socket.send(encoding.toUint8Array(reply))
+        })
         break
       }
-      case MessageType.time: {
-        const sentAt = decoding.readFloat64(decoder)
+      case 'update':
+        if (peer.role === 'reviewer') {
+          session.reviewerUpdates += 1
+          if (session.reviewerUpdates > this.deps.limits.maxReviewerUpdates) {
+            throw new ConnectionError(CloseCode.forbidden, 'reviewers cannot edit', 'a reviewer kept sending changes')
+          }
+          break
+        }
+        this.receiveUpdate(peer, session, message.update, message.step2)
+        break
+      case 'awareness':
+        this.receiveAwareness(peer, session, message.update)
+        break
+      case 'saveCheck': {
+        const { check } = message
+        this.afterWrites(peer, () => this.answerSaveCheck(peer, check))
+        break
+      }
+      case 'time': {
         const reply = encoding.createEncoder()
         encoding.writeVarUint(reply, MessageType.time)
-        encoding.writeFloat64(reply, sentAt)
+        encoding.writeFloat64(reply, message.sentAt)
         encoding.writeFloat64(reply, Date.now())
         peer.socket.send(encoding.toUint8Array(reply))
         break
       }
-      case MessageType.queryAwareness:
+      case 'queryAwareness':
         peer.socket.send(this.encodeAwareness([...this.awareness.getStates().keys()]))
         break
-      default:
-        throw new ProtocolError(`unknown message type ${type}`)
     }
-    if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message')
+  }
+
+  /** Closes every connection of `role`, e.g. after its link was replaced. */
+  closeRole(role: Role, code: CloseCode, reason: string): void {
+    for (const peer of [...this.sessions.keys()]) if (peer.role === role) peer.socket.close(code, reason)
   }
 
   /** Resolves once every change made so far is stored and broadcast. */
@@ -137,7 +266,7 @@ export class Room {
     await this.tail
     if (this.updatesSinceSnapshot === 0 || this.failed) return
     const upToSeq = this.lastSeq
-    await this.deps.store.writeSnapshot(this.roomId, Y.encodeStateAsUpdate(this.doc), upToSeq)
+    await this.deps.store.writeSnapshot(this.roomId, this.encodeDocument(), upToSeq)
     this.updatesSinceSnapshot = 0
   }
 
@@ -145,49 +274,112 @@ export class Room {
   destroy(code: number, reason: string): void {
     if (this.destroyed) return
     this.destroyed = true
-    for (const peer of [...this.peers]) peer.socket.close(code, reason)
-    this.peers.clear()
+    for (const peer of [...this.sessions.keys()]) peer.socket.close(code, reason)
+    this.sessions.clear()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.destroy()
   }
 
-  private receiveSync(peer: Peer, decoder: decoding.Decoder): void {
-    const syncType = decoding.readVarUint(decoder)
-    switch (syncType) {
-      case syncProtocol.messageYjsSyncStep1: {
-        const stateVector = decoding.readVarUint8Array(decoder)
-        Y.decodeStateVector(stateVector) // throws on a malformed vector, before anything is queued
-        // Only send what is stored, so nothing a client sees can be lost by a crash.
-        this.afterWrites(() => {
-          const reply = encoding.createEncoder()
-          encoding.writeVarUint(reply, MessageType.sync)
-          syncProtocol.writeSyncStep2(reply, this.doc, stateVector)
-          peer.socket.send(encoding.toUint8Array(reply))
-        })
-        break
+  private receiveUpdate(peer: Peer, session: Session, update: Uint8Array, step2: boolean): void {
+    const shape = checked(() => inspectUpdate(update, (client) => Y.getState(this.doc.store, client), this.deps.limits))
+    if (shape.missing) {
+      // A client that edits while it connects sends those edits before its sync step 2,
+      // which carries the offline edits they build on.
+      if (step2 || session.synced) throw new ProtocolError('an update that depends on changes the room does not have')
+      session.held.push(update)
+      session.heldBytes += update.byteLength
+      if (session.held.length > this.deps.limits.maxHeldUpdates || session.heldBytes > this.deps.limits.maxMessageBytes) {
+        throw new ConnectionError(CloseCode.rateLimited, 'too many messages', 'too many updates ahead of its sync step 2')
       }
-      case syncProtocol.messageYjsSyncStep2:
-      case syncProtocol.messageYjsUpdate: {
-        const update = decoding.readVarUint8Array(decoder)
-        if (peer.role === 'reviewer') break
-        Y.applyUpdate(this.doc, update, peer)
-        break
-      }
-      default:
-        throw new ProtocolError(`unknown sync message ${syncType}`)
+      return
+    }
+    this.apply(peer, update)
+    if (step2 && !session.synced) {
+      session.synced = true
+      const held = session.held.splice(0)
+      session.heldBytes = 0
+      for (const early of held) this.receiveUpdate(peer, session, early, false)
     }
   }
 
-  private afterWrites(fn: () => void): void {
+  private apply(peer: Peer, update: Uint8Array): void {
+    this.ensureRoomFor(update.byteLength)
+    const { store } = this.doc
+    try {
+      Y.applyUpdate(this.doc, update, peer)
+    } catch (error) {
+      // What Yjs integrated before it threw is a valid change: it is stored, then broadcast.
+      this.dropPending()
+      throw new ProtocolError(`Yjs could not apply an update: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (store.pendingStructs || store.pendingDs) {
+      this.dropPending()
+      throw new ProtocolError('an update that could not be integrated whole')
+    }
+  }
+
+  /** Pending structs are invisible, never stored and never integrable here: forget them. */
+  private dropPending(): void {
+    this.doc.store.pendingStructs = null
+    this.doc.store.pendingDs = null
+  }
+
+  /** Throws (4413) when `bytes` more would grow the document past its limit. */
+  private ensureRoomFor(bytes: number): void {
+    const max = this.deps.limits.maxDocumentBytes
+    if (this.estimatedBytes + bytes <= max) return
+    // Measuring encodes the whole document: do it only when the estimate may be well off.
+    if (this.unmeasuredBytes > max / 64) this.encodeDocument()
+    if (this.estimatedBytes + bytes > max) {
+      throw new ConnectionError(CloseCode.tooLarge, 'document too large', `the document would grow past ${max} bytes`)
+    }
+  }
+
+  /** The whole document as one update; measures the document on the way. */
+  private encodeDocument(): Uint8Array {
+    const data = Y.encodeStateAsUpdate(this.doc)
+    this.estimatedBytes = data.byteLength
+    this.unmeasuredBytes = 0
+    return data
+  }
+
+  private receiveAwareness(peer: Peer, session: Session, update: Uint8Array): void {
+    const entries = checked(() => readAwarenessUpdate(update, this.deps.limits))
+    // Stock y-websocket clients echo every presence change they receive; only entries that
+    // advance a client's clock change anything, and those decide who owns a client id.
+    const changes = entries.filter(({ clientId, clock, state }) => {
+      const current = this.awareness.meta.get(clientId)?.clock ?? 0
+      return current < clock || (current === clock && state === null && this.awareness.states.has(clientId))
+    })
+    const announced = new Set(session.announced)
+    for (const { clientId, state } of changes) if (state !== null) announced.add(clientId)
+    if (announced.size > this.deps.limits.maxAwarenessClientsPerConnection) {
+      throw new ProtocolError(`presence for more than ${this.deps.limits.maxAwarenessClientsPerConnection} clients`)
+    }
+    session.announced = announced
+    for (const { clientId, state } of changes) {
+      // The latest connection to advance an id owns it (a reconnecting tab overlaps its old connection).
+      for (const other of this.sessions.keys()) other.awarenessIds.delete(clientId)
+      if (state !== null) peer.awarenessIds.add(clientId)
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+  }
+
+  private afterWrites(peer: Peer, fn: () => void): void {
     this.tail = this.tail.then(() => {
-      if (!this.failed && this.peers.size > 0) fn()
+      if (this.failed || !this.sessions.has(peer)) return
+      try {
+        fn()
+      } catch (error) {
+        this.deps.log?.(`closing a connection to room ${this.roomId}: could not answer it: ${String(error)}`)
+        peer.socket.close(CloseCode.serverError, 'server error')
+      }
     })
   }
 
   private answerSaveCheck(peer: Peer, check: number): void {
-    if (!this.peers.has(peer)) return
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.saveCheck)
     encoding.writeVarUint(encoder, check)
@@ -195,6 +387,8 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.estimatedBytes += update.byteLength
+    this.unmeasuredBytes += update.byteLength
     const stored = this.deps.writer.write(this.roomId, update)
     this.tail = this.tail.then(
       () => stored.then((seq) => this.afterStored(update, origin, seq)),
@@ -211,10 +405,10 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.sync)
     syncProtocol.writeUpdate(encoder, update)
     const frame = encoding.toUint8Array(encoder)
-    for (const peer of this.peers) if (peer !== origin) peer.socket.send(frame)
+    for (const peer of this.sessions.keys()) if (peer !== origin) peer.socket.send(frame)
     if (this.updatesSinceSnapshot >= this.deps.snapshotEvery) {
       this.updatesSinceSnapshot = 0
-      await this.deps.store.writeSnapshot(this.roomId, Y.encodeStateAsUpdate(this.doc), seq)
+      await this.deps.store.writeSnapshot(this.roomId, this.encodeDocument(), seq)
     }
   }
 
@@ -224,19 +418,11 @@ export class Room {
     this.deps.onFailed(this, error)
   }
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const changed = [...added, ...updated, ...removed]
-    if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
-      const peer = origin as Peer
-      for (const id of added) peer.awarenessIds.add(id)
-      for (const id of removed) peer.awarenessIds.delete(id)
-    }
     if (changed.length === 0) return
     const frame = this.encodeAwareness(changed)
-    for (const peer of this.peers) peer.socket.send(frame)
+    for (const peer of this.sessions.keys()) peer.socket.send(frame)
   }
 
   private encodeAwareness(clients: number[]): Uint8Array {
@@ -244,5 +430,16 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.awareness)
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
     return encoding.toUint8Array(encoder)
+  }
+}
+
+/** Runs a payload check, turning InvalidPayload into the close it calls for. */
+function checked<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (!(error instanceof InvalidPayload)) throw new ProtocolError(`undecodable payload: ${String(error)}`)
+    if (error.tooLarge) throw new ConnectionError(CloseCode.tooLarge, 'message too large', error.message)
+    throw new ProtocolError(error.message)
   }
 }

@@ -228,3 +228,37 @@ describe('clock probe', () => {
     ws.close()
   })
 })
+
+describe('private notes document', () => {
+  it('S12: only an interviewer opens <roomId>/private; candidates and reviewers get 4403 and no byte of it', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const interviewer = client(srv, `${roomId}/private`, tokenOf(links.interviewer))
+    await interviewer.synced
+    interviewer.doc.getMap('notes').set('secret', 'weak on scaling')
+    await eventually(async () => expect((await srv.store.readUpdateLog(`${roomId}/private`)).length).toBe(2))
+    for (const role of ['candidate', 'reviewer'] as const) {
+      const received: Buffer[] = []
+      const ws = new WebSocket(`${srv.url}/${roomId}/private?token=${tokenOf(links[role])}`)
+      ws.on('message', (data: Buffer) => received.push(data))
+      expect(await new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))).toBe(CloseCode.forbidden)
+      expect(received).toEqual([])
+    }
+    const shared = client(srv, roomId, tokenOf(links.candidate))
+    await shared.synced
+    expect(JSON.stringify(shared.doc.toJSON())).not.toContain('weak on scaling')
+  })
+
+  it('S13: a replaced link closes the connections made with it and opens nothing afterwards', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const candidate = client(srv, roomId, tokenOf(links.candidate))
+    await candidate.synced
+    const stored = await srv.store.getRoom(roomId)
+    if (!stored) throw new Error('no room')
+    await srv.store.setLinkGeneration(roomId, 'candidate', stored.linkGenerations.candidate + 1)
+    srv.sync.closeRole(roomId, 'candidate')
+    await eventually(() => expect(candidate.closeCodes).toContain(CloseCode.forbidden))
+    expect(await closeCodeFor(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)).toBe(CloseCode.forbidden)
+  })
+})

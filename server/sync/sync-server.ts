@@ -4,41 +4,46 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import type * as Y from 'yjs'
+import { PRIVATE_DOC_SUFFIX } from '../../lib/room-doc/private-notes'
 import { CloseCode, isRoomId, SYNC_PATH_PREFIX, type Role } from '../../lib/sync/protocol'
 import type { RoomTokens } from '../rooms/tokens'
 import type { RoomStore } from '../store/room-store'
-import { RoomRegistry } from './registry'
-import { ProtocolError, type Peer, type Room } from './room'
+import { resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
+import { RoomCapacityError, RoomRegistry } from './registry'
+import { ConnectionError, type Peer, type Room } from './room'
 import { WriteQueue } from './write-queue'
 
-export interface SyncServerOptions {
+/** Every limit of SyncLimits may be given here; SYNC_DEFAULTS holds what is not. */
+export interface SyncServerOptions extends Partial<SyncLimits> {
   store: RoomStore
   tokens: RoomTokens
   /** Milliseconds a room stays loaded after its last connection leaves. */
   unloadAfterMs?: number
   /** Stored updates between two snapshots of a room. */
   snapshotEvery?: number
-  /** Largest frame accepted, in bytes; larger frames close the connection with 4413. */
-  maxMessageBytes?: number
   prepareDoc?: (doc: Y.Doc) => Uint8Array | null
+  /** Receives one line per refused or closed connection (with the room id, never the token). */
   log?: (message: string) => void
 }
 
 export const SYNC_DEFAULTS = {
   unloadAfterMs: 30_000,
   snapshotEvery: 500,
-  maxMessageBytes: 8 * 1024 * 1024,
-  /** Frames a connection may send before its room has loaded. */
-  maxFramesBeforeLoad: 256,
   pingIntervalMs: 30_000,
+  ...SYNC_LIMIT_DEFAULTS,
 } as const
+
+/** ws's own close code for a frame over maxPayload. */
+const WS_MESSAGE_TOO_BIG = 1009
 
 /**
  * The WebSocket side of the product: authenticates each connection against its room's
  * links, then hands its frames to the room. Attach it to any HTTP server's upgrade event.
+ * No frame, however malformed or large, ends more than its own connection.
  */
 export class SyncServer {
   readonly registry: RoomRegistry
+  readonly limits: SyncLimits
   private readonly writer: WriteQueue
   private readonly wss: WebSocketServer
   private readonly pinger: NodeJS.Timeout
@@ -46,25 +51,30 @@ export class SyncServer {
 
   constructor(private readonly options: SyncServerOptions) {
     this.log = options.log ?? (() => undefined)
+    this.limits = resolveLimits(options)
     this.writer = new WriteQueue(options.store)
     this.registry = new RoomRegistry({
       store: options.store,
       writer: this.writer,
       unloadAfterMs: options.unloadAfterMs ?? SYNC_DEFAULTS.unloadAfterMs,
       snapshotEvery: options.snapshotEvery ?? SYNC_DEFAULTS.snapshotEvery,
+      limits: this.limits,
       prepareDoc: options.prepareDoc,
       log: this.log,
     })
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxMessageBytes ?? SYNC_DEFAULTS.maxMessageBytes,
+      maxPayload: this.limits.maxMessageBytes,
       perMessageDeflate: false,
     })
     const alive = new WeakSet<WebSocket>()
     this.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
       alive.add(ws)
       ws.on('pong', () => alive.add(ws))
-      void this.connect(ws, req)
+      this.connect(ws, req).catch((error: unknown) => {
+        this.log(`sync connection failed: ${String(error)}`)
+        ws.terminate()
+      })
     })
     this.pinger = setInterval(() => {
       for (const ws of this.wss.clients) {
@@ -91,6 +101,11 @@ export class SyncServer {
     return this.wss.clients.size
   }
 
+  /** Closes the room's connections of `role` (4403): their link was replaced. */
+  closeRole(roomId: string, role: Role): void {
+    for (const name of [roomId, `${roomId}${PRIVATE_DOC_SUFFIX}`]) this.registry.loadedRoom(name)?.closeRole(role, CloseCode.forbidden, 'link replaced')
+  }
+
   /** Stores what is pending, snapshots loaded rooms and closes every connection (1001). */
   async close(): Promise<void> {
     clearInterval(this.pinger)
@@ -101,66 +116,126 @@ export class SyncServer {
   }
 
   private async connect(ws: WebSocket, req: IncomingMessage): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const roomId = decodeURIComponent(url.pathname.slice(SYNC_PATH_PREFIX.length))
-    const token = url.searchParams.get('token')
-    const refuse = (code: CloseCode, reason: string) => {
-      this.log(`refused sync connection to room ${isRoomId(roomId) ? roomId : '(invalid id)'}: ${reason}`)
+    const limits = this.limits
+    const { roomId, docName, isPrivate, token } = parseSyncUrl(req.url)
+    const roomName = isRoomId(roomId) ? roomId : '(invalid id)'
+    let role: Role | null = null
+    let closing = false
+    /** Ends this connection, once, and logs why. */
+    const end = (code: CloseCode, reason: string, detail: string = reason) => {
+      if (closing) return
+      closing = true
+      this.log(`closing a sync connection to room ${roomName}${role ? ` (${role})` : ''} with ${code}: ${detail}`)
       ws.close(code, reason)
+    }
+    // ws closes a frame over maxPayload itself, with 1009; our clients know 4413.
+    const wsClose = ws.close.bind(ws)
+    ws.close = (code?: number, reason?: string | Buffer) => {
+      if (code === WS_MESSAGE_TOO_BIG) wsClose(CloseCode.tooLarge, 'message too large')
+      else wsClose(code, reason)
     }
 
     let room: Room | null = null
     let peer: Peer | null = null
+    const bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond)
     const early: Uint8Array[] = []
+    let earlyBytes = 0
     const receive = (frame: Uint8Array) => {
-      if (!room || !peer) return
+      if (!room || !peer || closing) return
+      if (!bucket.take(room.frameCost(frame))) return end(CloseCode.rateLimited, 'too many messages')
       try {
         room.receive(peer, frame)
       } catch (error) {
-        const reason = error instanceof ProtocolError ? error.message : 'malformed message'
-        this.log(`closing a connection to room ${room.roomId}: ${reason}`)
-        ws.close(CloseCode.badMessage, 'malformed message')
+        if (error instanceof ConnectionError) end(error.code, error.reason, error.message)
+        else end(CloseCode.serverError, 'server error', `could not handle a frame: ${String(error)}`)
       }
     }
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary) return ws.close(CloseCode.badMessage, 'binary frames only')
+      if (closing || ws.readyState !== WebSocket.OPEN) return
+      if (!isBinary) return end(CloseCode.badMessage, 'binary frames only', 'a text frame')
       const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       if (room) return receive(frame)
-      if (early.length >= SYNC_DEFAULTS.maxFramesBeforeLoad) return ws.close(CloseCode.rateLimited, 'too many messages')
+      earlyBytes += frame.byteLength
+      if (early.length >= limits.maxFramesBeforeLoad || earlyBytes > limits.maxBytesBeforeLoad) {
+        return end(CloseCode.rateLimited, 'too many messages', 'too much sent before the room loaded')
+      }
       early.push(frame)
     })
     ws.on('close', () => {
+      closing = true
       if (room && peer) room.leave(peer)
     })
-    ws.on('error', () => ws.terminate())
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws closes the connection itself after an error; this only says why.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.log(`closing a sync connection to room ${roomName} with ${CloseCode.tooLarge}: a frame over ${limits.maxMessageBytes} bytes`)
+      } else this.log(`sync connection to room ${roomName} failed: ${error.message}`)
+      closing = true
+    })
 
-    if (!isRoomId(roomId)) return refuse(CloseCode.notFound, 'room not found')
-    if (!token) return refuse(CloseCode.noToken, 'missing token')
+    if (!isRoomId(roomId)) return end(CloseCode.notFound, 'room not found')
+    if (!token) return end(CloseCode.noToken, 'missing token')
     try {
       const stored = await this.options.store.getRoom(roomId)
-      if (!stored) return refuse(CloseCode.notFound, 'room not found')
-      const role: Role | null = this.options.tokens.roleFor(stored, token)
-      if (!role) return refuse(CloseCode.forbidden, 'invalid token')
-      peer = {
+      if (!stored) return end(CloseCode.notFound, 'room not found')
+      role = this.options.tokens.roleFor(stored, token)
+      if (!role) return end(CloseCode.forbidden, 'invalid token')
+      // Not a byte of the private document goes to anyone but an interviewer.
+      if (isPrivate && role !== 'interviewer') return end(CloseCode.forbidden, 'interviewers only', `a ${role} asked for the private notes`)
+      const joining: Peer = {
         role,
         awarenessIds: new Set(),
         socket: {
-          send: (data) => ws.readyState === WebSocket.OPEN && ws.send(data),
-          close: (code, reason) => ws.close(code, reason),
+          send: (data) => {
+            if (ws.readyState !== WebSocket.OPEN) return
+            if (ws.bufferedAmount > limits.maxBufferedBytes) {
+              // A connection that does not read would hold the room's changes in memory; it resyncs on reconnect.
+              this.log(`closing a sync connection to room ${roomName} (${joining.role}): over ${limits.maxBufferedBytes} bytes unread`)
+              closing = true
+              ws.terminate()
+              return
+            }
+            ws.send(data)
+          },
+          close: (code, reason) => end(code as CloseCode, reason),
         },
       }
       for (let attempt = 0; attempt < 3 && !room; attempt += 1) {
-        const opened = await this.registry.open(roomId)
-        if (!opened) return refuse(CloseCode.notFound, 'room not found')
-        if (ws.readyState !== WebSocket.OPEN) return
-        if (opened.join(peer)) room = opened
+        const opened = await this.registry.open(docName)
+        if (!opened) return end(CloseCode.notFound, 'room not found')
+        if (closing || ws.readyState !== WebSocket.OPEN) return
+        if (opened.connectionCount >= limits.maxConnectionsPerRoom) {
+          return end(CloseCode.overloaded, 'room is full', `the room has ${opened.connectionCount} connections`)
+        }
+        if (opened.join(joining)) room = opened
       }
-      if (!room) return refuse(CloseCode.overloaded, 'room is reloading')
+      if (!room) return end(CloseCode.overloaded, 'room is reloading')
+      peer = joining
+      // A link replaced while this connection was opening must not slip through.
+      const current = await this.options.store.getRoom(roomId)
+      if (!current || this.options.tokens.roleFor(current, token) !== role) return end(CloseCode.forbidden, 'link replaced')
       for (const frame of early.splice(0)) receive(frame)
     } catch (error) {
-      this.log(`could not open room ${roomId}: ${String(error)}`)
-      ws.close(CloseCode.serverError, 'server error')
+      if (error instanceof RoomCapacityError) return end(CloseCode.overloaded, 'server is at capacity', error.message)
+      end(CloseCode.serverError, 'server error', `could not open the room: ${String(error)}`)
     }
+  }
+}
+
+/** The room id and token of a sync URL; a malformed URL gives an empty room id. */
+/**
+ * `/sync/<roomId>` is the shared room document; `/sync/<roomId>/private` is the
+ * interviewer's private document of that room (its own document in the store).
+ */
+function parseSyncUrl(url: string | undefined): { roomId: string; docName: string; isPrivate: boolean; token: string | null } {
+  try {
+    const parsed = new URL(url ?? '/', 'http://localhost')
+    const docName = decodeURIComponent(parsed.pathname.slice(SYNC_PATH_PREFIX.length))
+    const isPrivate = docName.endsWith(PRIVATE_DOC_SUFFIX)
+    const roomId = isPrivate ? docName.slice(0, -PRIVATE_DOC_SUFFIX.length) : docName
+    return { roomId, docName, isPrivate, token: parsed.searchParams.get('token') }
+  } catch {
+    return { roomId: '', docName: '', isPrivate: false, token: null }
   }
 }
 

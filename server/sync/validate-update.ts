@@ -43,12 +43,6 @@ const BIT_PARENT_SUB = 0x20
 const MAX_TYPE_REF = 6
 const TYPE_REFS_WITH_NAME = new Set([3, 5])
 
-interface ClientRange {
-  start: number
-  /** End of the part that can integrate: up to the first skip. */
-  end: number
-}
-
 /**
  * Walks a Yjs v1 update as Y.applyUpdate would read it and refuses what would throw midway
  * through applying, hang, or leave structs pending forever: malformed bytes, unknown
@@ -59,9 +53,9 @@ interface ClientRange {
  */
 export function inspectUpdate(update: Uint8Array, stateOf: (client: number) => number, limits: UpdateLimits): UpdateShape {
   const reader = new Reader(update, limits.maxValueDepth)
-  const ranges = new Map<number, ClientRange>()
-  /** Dependencies on other clients the room does not have yet: pairs of client, clock. */
-  const deferred: number[] = []
+  const dependencies = new Dependencies(stateOf)
+  /** Per client of the update: the clock up to which its changes exist once the update is applied. */
+  const reachableEnd = new Map<number, number>()
   let missing = false
   let structs = 0
 
@@ -71,53 +65,40 @@ export function inspectUpdate(update: Uint8Array, stateOf: (client: number) => n
     structs += count
     if (structs > limits.maxUpdateStructs) throw new InvalidPayload(`more than ${limits.maxUpdateStructs} structs in one update`, true)
     const client = reader.uint()
-    if (ranges.has(client)) throw new InvalidPayload('a client appears twice in one update')
+    if (reachableEnd.has(client)) throw new InvalidPayload('a client appears twice in one update')
     let clock = reader.uint()
-    const range: ClientRange = { start: clock, end: clock }
-    ranges.set(client, range)
-    if (clock > stateOf(client)) missing = true
-    let skipped = false
+    // As Yjs integrates: a struct past what exists of its client waits, and so does the rest.
+    let integrated = stateOf(client)
     for (let j = 0; j < count; j++) {
       const info = reader.byte()
       const kind = info & 0x1f
-      // Yjs integrates nothing of a client past a skip until the skipped range arrives.
-      if (skipped && kind !== SKIP) missing = true
       let length: number
-      if (kind === GC) length = reader.uint()
-      else if (kind === SKIP) {
-        length = reader.uint()
-        skipped = true
-      } else {
-        const dependOn = (depClient: number, depClock: number) => {
-          if (depClient === client) {
-            if (depClock >= clock) throw new InvalidPayload('a struct refers to a later change of its own client')
-          } else if (depClock >= stateOf(depClient)) deferred.push(depClient, depClock)
-        }
-        if (info & BIT_ORIGIN) dependOn(reader.uint(), reader.uint())
-        if (info & BIT_RIGHT_ORIGIN) dependOn(reader.uint(), reader.uint())
+      if (kind === GC || kind === SKIP) length = reader.uint()
+      else {
+        if (info & BIT_ORIGIN) dependencies.add(client, clock, reader.uint(), reader.uint())
+        if (info & BIT_RIGHT_ORIGIN) dependencies.add(client, clock, reader.uint(), reader.uint())
         if ((info & (BIT_ORIGIN | BIT_RIGHT_ORIGIN)) === 0) {
-          if (reader.uint() === 1) reader.string()
-          else dependOn(reader.uint(), reader.uint())
-          if (info & BIT_PARENT_SUB) reader.string()
+          if (reader.uint() === 1) reader.skipString()
+          else dependencies.add(client, clock, reader.uint(), reader.uint())
+          if (info & BIT_PARENT_SUB) reader.skipString()
         }
         length = readContentLength(reader, kind)
       }
       if (length < 1) throw new InvalidPayload('an empty struct')
       if (clock + length > MAX_CLOCK) throw new InvalidPayload('a clock beyond the exact integers')
+      // Yjs ignores skips (ranges the sender does not have).
+      if (kind !== SKIP) {
+        if (clock > integrated) missing = true
+        else integrated = Math.max(integrated, clock + length)
+      }
       clock += length
-      if (!skipped) range.end = clock
     }
+    reachableEnd.set(client, integrated)
   }
 
   /** The clock up to which a client's changes exist once this update is applied. */
-  const reachable = (client: number): number => {
-    const state = stateOf(client)
-    const range = ranges.get(client)
-    return range && range.start <= state ? Math.max(state, range.end) : state
-  }
-  for (let i = 0; i < deferred.length && !missing; i += 2) {
-    if ((deferred[i + 1] as number) >= reachable(deferred[i] as number)) missing = true
-  }
+  const reachable = (client: number): number => reachableEnd.get(client) ?? stateOf(client)
+  if (!dependencies.allWithin(reachable)) missing = true
 
   let deleteRanges = 0
   const deleteClients = reader.count()
@@ -131,13 +112,40 @@ export function inspectUpdate(update: Uint8Array, stateOf: (client: number) => n
     const until = reachable(client)
     for (let j = 0; j < count; j++) {
       const clock = reader.uint()
-      const end = clock + reader.uint()
+      const length = reader.uint()
+      // Yjs cannot encode an empty range it has to keep pending, and throws midway.
+      if (length === 0) throw new InvalidPayload('an empty delete range')
+      const end = clock + length
       if (end > MAX_CLOCK) throw new InvalidPayload('a clock beyond the exact integers')
       if (end > until) missing = true
     }
   }
   reader.end()
   return { structs, deleteRanges, missing }
+}
+
+/** What the structs of an update refer to, checked against the room as they are read. */
+class Dependencies {
+  /** References to other clients beyond what the room has: pairs of client, clock. */
+  private readonly beyond: number[] = []
+
+  constructor(private readonly stateOf: (client: number) => number) {}
+
+  /** A struct of `client` at `clock` refers to the change `depClient`, `depClock`. */
+  add(client: number, clock: number, depClient: number, depClock: number): void {
+    if (depClient === client) {
+      // Yjs looks such a reference up without checking it exists, and throws midway.
+      if (depClock >= clock) throw new InvalidPayload('a struct refers to a later change of its own client')
+    } else if (depClock >= this.stateOf(depClient)) this.beyond.push(depClient, depClock)
+  }
+
+  /** True when every reference beyond the room falls within what the update itself brings. */
+  allWithin(reachable: (client: number) => number): boolean {
+    for (let i = 0; i < this.beyond.length; i += 2) {
+      if ((this.beyond[i + 1] as number) >= reachable(this.beyond[i] as number)) return false
+    }
+    return true
+  }
 }
 
 /** Reads one item's content and returns its length in clock ticks, as Yjs counts it. */
@@ -157,18 +165,18 @@ function readContentLength(reader: Reader, kind: number): number {
       reader.bytes()
       return 1
     case Content.string:
-      return reader.string().length
+      return reader.stringLength()
     case Content.embed:
       reader.json(reader.string())
       return 1
     case Content.format:
-      reader.string()
+      reader.skipString()
       reader.json(reader.string())
       return 1
     case Content.type: {
       const typeRef = reader.uint()
       if (typeRef > MAX_TYPE_REF) throw new InvalidPayload(`unknown shared type ${typeRef}`)
-      if (TYPE_REFS_WITH_NAME.has(typeRef)) reader.string()
+      if (TYPE_REFS_WITH_NAME.has(typeRef)) reader.skipString()
       return 1
     }
     case Content.any: {
@@ -206,7 +214,7 @@ export interface AwarenessEntry {
   state: unknown
 }
 
-export type AwarenessLimits = Pick<SyncLimits, 'maxAwarenessBytes' | 'maxAwarenessClientsPerConnection' | 'maxValueDepth'>
+export type AwarenessLimits = Pick<SyncLimits, 'maxAwarenessBytes' | 'maxValueDepth'>
 
 /**
  * Reads an awareness update whole before anything of it is applied: y-protocols applies
@@ -219,7 +227,6 @@ export function readAwarenessUpdate(update: Uint8Array, limits: AwarenessLimits)
   }
   const reader = new Reader(update, limits.maxValueDepth)
   const count = reader.count()
-  if (count > limits.maxAwarenessClientsPerConnection) throw new InvalidPayload('too many clients in one awareness update')
   const entries: AwarenessEntry[] = []
   for (let i = 0; i < count; i++) {
     const clientId = reader.uint()
@@ -232,6 +239,22 @@ export function readAwarenessUpdate(update: Uint8Array, limits: AwarenessLimits)
   }
   reader.end()
   return entries
+}
+
+/** Fails on malformed UTF-8, as lib0's decoder does. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw new InvalidPayload('a string that is not UTF-8')
+  }
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false
+  return true
 }
 
 /** lib0 decoding with every read bounds-checked (lib0's readUint8 reads past the end silently). */
@@ -265,6 +288,18 @@ class Reader {
 
   string(): string {
     return decoding.readVarString(this.decoder)
+  }
+
+  /** The length of a string in UTF-16 units (as Yjs counts text), decoding only what is not ASCII. */
+  stringLength(): number {
+    const bytes = decoding.readVarUint8Array(this.decoder)
+    return isAscii(bytes) ? bytes.length : decodeUtf8(bytes).length
+  }
+
+  /** Skips a string, checking that it is UTF-8 (Yjs's decoder throws otherwise). */
+  skipString(): void {
+    const bytes = decoding.readVarUint8Array(this.decoder)
+    if (!isAscii(bytes)) decodeUtf8(bytes)
   }
 
   bytes(): Uint8Array {
@@ -314,12 +349,12 @@ class Reader {
         this.skip(8)
         return
       case 119:
-        this.string()
+        this.skipString()
         return
       case 118: {
         const keys = this.count()
         for (let i = 0; i < keys; i++) {
-          this.string()
+          this.skipString()
           this.any(depth + 1)
         }
         return
