@@ -7,6 +7,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { getRoomRecords } from '@/lib/room-doc'
+import { isUsableRoom } from '@/lib/tldraw-binding'
 import { CloseCode, MessageType } from '@/lib/sync/protocol'
 import { changedKeys, SaveTracker } from '@/lib/sync/save-tracker'
 import { ServerClock } from '@/lib/session'
@@ -93,14 +94,14 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
     }
 
     const onTransaction = (transaction: Y.Transaction) => {
-      if (!ready && getRoomRecords(doc).size > 0) ready = true
+      if (!ready && isUsableRoom(getRoomRecords(doc))) ready = true
       if (transaction.origin !== provider && transaction.origin !== local && transaction.changed.size > 0) {
         tracker.localChange(changedKeys(transaction))
       } else publish()
     }
     doc.on('afterTransaction', onTransaction)
     local.on('synced', () => {
-      ready = ready || getRoomRecords(doc).size > 0
+      ready = ready || isUsableRoom(getRoomRecords(doc))
       publish()
     })
     provider.on('sync', (synced: boolean) => {

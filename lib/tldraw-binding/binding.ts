@@ -19,6 +19,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
   let loaded = false
 
   const writeUserChanges = ({ changes }: HistoryEntry<TLRecord>) => {
+    // Before the room has loaded, the store's only records are tldraw's defaults: keep them
+    // out of the room, whose own document and page replace them on load.
+    if (!loaded) return
     doc.transact(() => {
       for (const record of Object.values(changes.added)) {
         writeRoomRecord(records, record)
@@ -40,7 +43,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
       const before = store.get(id as TLRecord['id'])
       const record = stored instanceof Y.Map ? acceptRemoteRecord(store, id, stored, before) : undefined
       if (record) puts.push(record)
-      else if (before && (!stored || removeMissing)) removals.push(before.id)
+      // An entry that is there but unreadable for now (its newest value waits for an earlier
+      // update) keeps the store's copy; only an entry gone from the doc removes the record.
+      else if (before && !stored) removals.push(before.id)
     }
     if (removeMissing) {
       for (const record of store.allRecords()) {
@@ -55,7 +60,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
   }
 
   const loadAll = () => {
-    if (records.size === 0) return
+    // Not before the doc holds a readable document and page: with either missing, tldraw
+    // would create its defaults as a user change, and they would overwrite the room's.
+    if (!isUsableRoom(records)) return
     loaded = true
     applyFromDoc(records.keys(), true)
   }
@@ -84,6 +91,20 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
       records.unobserveDeep(onDocChange)
     },
   }
+}
+
+/** Whether the room's records include a readable document record and at least one page. */
+export function isUsableRoom(records: Y.Map<Y.Map<unknown>>): boolean {
+  let page = false
+  let document = false
+  for (const entry of records.values()) {
+    if (!(entry instanceof Y.Map)) continue
+    const record = readRecord(entry)
+    if (record?.typeName === 'document') document = true
+    else if (record?.typeName === 'page') page = true
+    if (page && document) return true
+  }
+  return false
 }
 
 /** The one gate remote records pass before they reach the store: document scope, valid. */

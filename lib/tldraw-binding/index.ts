@@ -1,2 +1,2 @@
-export { bindStoreToDoc, type StoreDocBinding } from './binding'
+export { bindStoreToDoc, isUsableRoom, type StoreDocBinding } from './binding'
 export { readRecord, writeRecord, writeRoomRecord } from './record-codec'
