@@ -12,12 +12,16 @@ import { WebsocketProvider } from 'y-websocket'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { getRoomRecords, RecordField } from '../lib/room-doc/layout'
+import { MessageType } from '../lib/sync/protocol'
 import { addShape, countShapes, moveShape } from './board'
 import {
   hasType,
   sendToParent,
+  type FromLoad,
   type LatencyResult,
+  type LatencyTarget,
   type LoadJob,
+  type LoadResult,
   type RoomTarget,
   type SyncTime,
   type SyncTimesResult,
@@ -76,31 +80,30 @@ async function inBatches<T, R>(items: T[], limit: number, task: (item: T, index:
   return results
 }
 
-interface BenchClient {
-  doc: Y.Doc
-  provider: WebsocketProvider
-  /** Sync-update frames received while counting (a duplicate delivery shows up here). */
+/** What a client counts below Yjs, which would silently drop a repeated update. */
+interface WireCounters {
+  /** Sync-update frames received while `counting`; a duplicate delivery shows up here. */
   updateFrames: number
   counting: boolean
   reconnects: number
 }
 
+interface BenchClient {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  wire: WireCounters
+}
+
 function connectClient(url: string, room: RoomTarget, upload: Uint8Array | null): Promise<BenchClient> {
   const doc = new Y.Doc()
   if (upload) Y.applyUpdate(doc, upload)
-  const client: Partial<BenchClient> & { updateFrames: number; counting: boolean; reconnects: number } = {
-    doc,
-    updateFrames: 0,
-    counting: false,
-    reconnects: 0,
-  }
-  // Counts frames on the wire, below Yjs (which would silently drop a repeated update).
+  const wire: WireCounters = { updateFrames: 0, counting: false, reconnects: 0 }
   class CountingWebSocket extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
       super(address, protocols)
       this.on('message', (data: Buffer | ArrayBuffer) => {
-        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data, 0, 2) : data
-        if (client.counting && bytes[0] === 0 && bytes[1] === syncProtocol.messageYjsUpdate) client.updateFrames++
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data, 0, Math.min(2, data.byteLength)) : data
+        if (wire.counting && bytes[0] === MessageType.sync && bytes[1] === syncProtocol.messageYjsUpdate) wire.updateFrames++
       })
     }
   }
@@ -110,17 +113,16 @@ function connectClient(url: string, room: RoomTarget, upload: Uint8Array | null)
     disableBc: true,
     maxBackoffTime: 1_000,
   })
-  client.provider = provider
   let connectedOnce = false
   provider.on('status', ({ status }: { status: string }) => {
     if (status !== 'connected') return
-    if (connectedOnce) client.reconnects++
+    if (connectedOnce) wire.reconnects++
     connectedOnce = true
   })
+  const client: BenchClient = { doc, provider, wire }
   const synced = new Promise<BenchClient>((resolve) => {
-    const done = () => resolve(client as BenchClient)
-    if (provider.synced) done()
-    else provider.on('sync', (isSynced: boolean) => isSynced && done())
+    if (provider.synced) resolve(client)
+    else provider.on('sync', (isSynced: boolean) => isSynced && resolve(client))
   })
   return withTimeout(synced, SYNC_TIMEOUT_MS, `syncing with room ${room.roomId}`).catch((error: unknown) => {
     provider.destroy()
@@ -149,125 +151,183 @@ interface RoomRun {
   receptions: Reception[]
   shapeId: string | null
   sent: number
-  timer: NodeJS.Timeout | null
 }
 
-async function runLatency(job: Job<'latency'>): Promise<LatencyResult> {
-  const capacity = Math.ceil(job.rate * (job.durationMs / 1000) * 1.5) + 16
-  const latencies: number[] = []
-  let measureFrom = Infinity
-  const connectStart = performance.now()
+interface TargetRun {
+  target: LatencyTarget
+  rooms: RoomRun[]
+  latencies: number[]
+  /** Writes stamped at or after this time are timed (the target's warm-up is over). */
+  timedFrom: number
+  writingMs: number
+  connectMs: number
+}
 
-  const runs = await inBatches(job.rooms, Math.max(1, Math.floor(CONNECT_CONCURRENCY / job.clientsPerRoom)), async (room) => {
-    const clients = await Promise.all(Array.from({ length: job.clientsPerRoom }, () => connectClient(job.url, room, null)))
+/** A B for one round, B A for the next: A B B A A B ..., so drifting interference evens out. */
+function sliceOrder(targets: number, slicesPerTarget: number): number[] {
+  const order: number[] = []
+  for (let round = 0; round < slicesPerTarget; round++) {
+    const indexes = Array.from({ length: targets }, (_, i) => i)
+    order.push(...(round % 2 === 0 ? indexes : indexes.reverse()))
+  }
+  return order
+}
+
+async function connectTarget(job: Job<'latency'>, target: LatencyTarget, capacity: number): Promise<TargetRun> {
+  const started = performance.now()
+  const run: TargetRun = { target, rooms: [], latencies: [], timedFrom: Infinity, writingMs: 0, connectMs: 0 }
+  run.rooms = await inBatches(target.rooms, Math.max(1, Math.floor(CONNECT_CONCURRENCY / job.clientsPerRoom)), async (room) => {
+    const clients = await Promise.all(Array.from({ length: job.clientsPerRoom }, () => connectClient(target.url, room, null)))
     const [writer, ...receivers] = clients
     if (!writer) throw new Error('a room needs at least one client')
-    const run: RoomRun = { writer, receptions: [], shapeId: null, sent: 0, timer: null }
+    const roomRun: RoomRun = { writer, receptions: [], shapeId: null, sent: 0 }
     for (const client of receivers) {
       const reception: Reception = { client, seen: new Uint8Array(capacity), distinct: 0, repeated: 0 }
-      const observe = (stamp: { seq?: unknown; t?: unknown } | undefined) => {
+      const observe = (seq: unknown, t: unknown) => {
         const now = performance.now()
-        if (typeof stamp?.seq !== 'number' || typeof stamp.t !== 'number') return
-        if (reception.seen[stamp.seq]) reception.repeated++
+        if (typeof seq !== 'number' || typeof t !== 'number') return
+        if (reception.seen[seq]) reception.repeated++
         else {
-          reception.seen[stamp.seq] = 1
+          reception.seen[seq] = 1
           reception.distinct++
         }
-        if (stamp.t >= measureFrom) latencies.push(now - stamp.t)
+        if (t >= run.timedFrom) run.latencies.push(now - t)
       }
       if (job.write === 'stamp') {
         const stamps = client.doc.getMap<{ seq: number; t: number }>('bench')
-        stamps.observe((event) => event.keysChanged.has('stamp') && observe(stamps.get('stamp')))
+        stamps.observe((event) => {
+          const stamp = stamps.get('stamp')
+          if (event.keysChanged.has('stamp') && stamp) observe(stamp.seq, stamp.t)
+        })
       } else {
         getRoomRecords(client.doc).observeDeep((events) => {
           for (const event of events) {
             if (!(event instanceof Y.YMapEvent) || !event.keysChanged.has(RecordField.base)) continue
             const base = (event.target as Y.Map<unknown>).get(RecordField.base) as { benchSeq?: unknown; benchT?: unknown }
-            observe({ seq: base.benchSeq, t: base.benchT })
+            observe(base.benchSeq, base.benchT)
           }
         })
       }
-      run.receptions.push(reception)
+      roomRun.receptions.push(reception)
     }
-    if (job.write === 'drag') run.shapeId = addShape(writer.doc, 0)
-    return run
+    if (job.write === 'drag') roomRun.shapeId = addShape(writer.doc, 0)
+    return roomRun
   })
-  const connectMs = performance.now() - connectStart
+  run.connectMs = performance.now() - started
+  return run
+}
+
+/**
+ * One slice of writing for one target. Open loop: each writer sends what its schedule says is
+ * due, catching up after a late tick, so a slow server (or generator) cannot lower the offered
+ * rate. Random phases keep rooms from writing in lockstep.
+ */
+function writeSlice(job: Job<'latency'>, run: TargetRun, perSlice: number): Promise<void> {
+  const period = 1000 / job.rate
+  const start = performance.now()
+  if (run.timedFrom === Infinity && run.writingMs + job.sliceMs > job.warmupMs) {
+    run.timedFrom = start + Math.max(0, job.warmupMs - run.writingMs)
+  }
+  const write = (room: RoomRun) => {
+    const seq = room.sent + 1
+    room.sent = seq
+    const t = performance.now()
+    const { doc } = room.writer
+    if (job.write === 'stamp') doc.getMap('bench').set('stamp', { seq, t })
+    else if (room.shapeId) {
+      const shapeId = room.shapeId
+      doc.transact(() => moveShape(doc, shapeId, seq % 1000, seq % 700, { seq, t }))
+    }
+  }
+  const slice = run.rooms.map((room) => ({ room, base: room.sent, phase: Math.random() * period }))
+  return new Promise((resolve) => {
+    const tick = () => {
+      const elapsed = performance.now() - start
+      for (const { room, base, phase } of slice) {
+        const due = base + Math.min(perSlice, Math.floor((elapsed - phase) / period) + 1)
+        while (room.sent < due) write(room)
+      }
+      if (elapsed < job.sliceMs) setTimeout(tick, 1)
+      else {
+        run.writingMs += elapsed
+        resolve()
+      }
+    }
+    tick()
+  })
+}
+
+async function runLatency(job: Job<'latency'>): Promise<LatencyResult[]> {
+  const slicesPerTarget = Math.max(1, Math.round(job.durationMs / job.sliceMs))
+  const perSlice = Math.floor(job.sliceMs / (1000 / job.rate))
+  const capacity = slicesPerTarget * perSlice + 16
+  const runs: TargetRun[] = []
+  for (const target of job.targets) runs.push(await connectTarget(job, target, capacity))
   // Let the drag shapes and the awareness of every join settle before counting frames.
   await sleep(1_500)
 
+  const allClients = runs.flatMap((run) => run.rooms.flatMap((room) => [room.writer, ...room.receptions.map((r) => r.client)]))
+  for (const client of allClients) client.wire.counting = true
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
-  const allClients = runs.flatMap((run) => [run.writer, ...run.receptions.map((r) => r.client)])
-  for (const client of allClients) client.counting = true
   sendToParent({ type: 'measuring', running: true })
   loopDelay.enable()
   const cpuBefore = process.cpuUsage()
   const start = performance.now()
-  measureFrom = start + job.warmupMs
-  const period = 1000 / job.rate
-
-  const write = (run: RoomRun) => {
-    const seq = run.sent + 1
-    if (seq >= capacity) return
-    run.sent = seq
-    const t = performance.now()
-    if (job.write === 'stamp') run.writer.doc.getMap('bench').set('stamp', { seq, t })
-    else if (run.shapeId) run.writer.doc.transact(() => moveShape(run.writer.doc, run.shapeId ?? '', seq % 1000, seq % 700, { seq, t }))
+  for (const index of sliceOrder(runs.length, slicesPerTarget)) {
+    const run = runs[index]
+    if (run) await writeSlice(job, run, perSlice)
   }
-  for (const run of runs) {
-    // Writers start at random phases so the rooms' updates do not arrive in lockstep.
-    setTimeout(() => {
-      write(run)
-      run.timer = setInterval(() => write(run), period)
-    }, Math.random() * period)
-  }
-  await sleep(job.durationMs)
-  for (const run of runs) if (run.timer) clearInterval(run.timer)
-  const measuredMs = performance.now() - start
+  const windowMs = performance.now() - start
   const cpu = process.cpuUsage(cpuBefore)
   loopDelay.disable()
   sendToParent({ type: 'measuring', running: false })
   await sleep(DRAIN_MS)
 
-  let lost = 0
-  let duplicated = 0
-  let reconnects = 0
-  let updatesSent = 0
-  for (const run of runs) {
-    updatesSent += run.sent
-    reconnects += run.writer.reconnects
-    for (const reception of run.receptions) {
-      lost += Math.max(0, run.sent - reception.distinct)
-      duplicated += reception.repeated + Math.max(0, reception.client.updateFrames - reception.distinct)
-      reconnects += reception.client.reconnects
+  const results = runs.map((run): LatencyResult => {
+    let lost = 0
+    let duplicated = 0
+    let reconnects = 0
+    let updatesSent = 0
+    let clients = 0
+    for (const room of run.rooms) {
+      updatesSent += room.sent
+      reconnects += room.writer.wire.reconnects
+      clients += 1 + room.receptions.length
+      for (const reception of room.receptions) {
+        lost += Math.max(0, room.sent - reception.distinct)
+        duplicated += reception.repeated + Math.max(0, reception.client.wire.updateFrames - reception.distinct)
+        reconnects += reception.client.wire.reconnects
+      }
     }
-  }
+    const sorted = Float64Array.from(run.latencies).sort()
+    return {
+      name: run.target.name,
+      rooms: run.rooms.length,
+      clients,
+      connectMs: run.connectMs,
+      updatesSent,
+      sentPerSecond: updatesSent / (run.writingMs / 1000),
+      samples: sorted.length,
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      max: sorted.at(-1) ?? NaN,
+      lost,
+      duplicated,
+      reconnects,
+      loadCpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
+      loadLoopDelayP99: loopDelay.percentile(99) / 1e6,
+      loadLoopDelayMax: loopDelay.max / 1e6,
+      writingMs: run.writingMs,
+    }
+  })
   destroyClients(allClients)
-
-  const sorted = Float64Array.from(latencies).sort()
-  return {
-    rooms: job.rooms.length,
-    clients: allClients.length,
-    connectMs,
-    updatesSent,
-    sentPerSecond: updatesSent / (measuredMs / 1000),
-    samples: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p90: percentile(sorted, 0.9),
-    p99: percentile(sorted, 0.99),
-    max: sorted.at(-1) ?? NaN,
-    lost,
-    duplicated,
-    reconnects,
-    loadCpuPercent: ((cpu.user + cpu.system) / 1000 / measuredMs) * 100,
-    loadLoopDelayP99: loopDelay.percentile(99) / 1e6,
-    loadLoopDelayMax: loopDelay.max / 1e6,
-    measuredMs,
-  }
+  return results
 }
 
 async function runHold(job: Job<'hold'>): Promise<void> {
   const clients = await inBatches(job.rooms, CONNECT_CONCURRENCY, (room) => connectClient(job.url, room, job.upload))
+  for (const room of job.rooms) await awaitShapes(job.url, room, job.expectShapes)
   sendToParent({ type: 'held' })
   await expectMessage('release')
   destroyClients(clients)
@@ -284,28 +344,25 @@ function timeInitialSync(url: string, room: RoomTarget): Promise<{ time: SyncTim
       const started = performance.now()
       let opened = NaN
       let bytesReceived = 0
-      let bytesSent = 0
       const ws = new WebSocket(roomUrl(url, room))
       ws.binaryType = 'nodebuffer'
       ws.on('open', () => {
         opened = performance.now()
         const step1 = encoding.createEncoder()
-        encoding.writeVarUint(step1, 0)
+        encoding.writeVarUint(step1, MessageType.sync)
         syncProtocol.writeSyncStep1(step1, new Y.Doc())
-        const frame = encoding.toUint8Array(step1)
-        bytesSent += frame.byteLength
-        ws.send(frame)
+        ws.send(encoding.toUint8Array(step1))
       })
       ws.on('message', (data: Buffer) => {
         bytesReceived += data.byteLength
-        if (data[0] !== 0 || data[1] !== syncProtocol.messageYjsSyncStep2) return
+        if (data[0] !== MessageType.sync || data[1] !== syncProtocol.messageYjsSyncStep2) return
         const now = performance.now()
         const decoder = decoding.createDecoder(data)
         decoding.readVarUint(decoder)
         decoding.readVarUint(decoder)
         const update = decoding.readVarUint8Array(decoder)
         ws.close()
-        resolve({ time: { totalMs: now - started, fromOpenMs: now - opened, bytesReceived, bytesSent }, update })
+        resolve({ time: { totalMs: now - started, fromOpenMs: now - opened, bytesReceived }, update })
       })
       ws.on('close', (code) => reject(new Error(`connection to ${room.roomId} closed (${code}) before sync step 2`)))
       ws.on('error', reject)
@@ -315,10 +372,33 @@ function timeInitialSync(url: string, room: RoomTarget): Promise<{ time: SyncTim
   )
 }
 
+/** Shapes of a room as a new connection syncs them. */
+async function syncedShapes(url: string, room: RoomTarget): Promise<number> {
+  const { update } = await timeInitialSync(url, room)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  const shapes = countShapes(doc)
+  doc.destroy()
+  return shapes
+}
+
+/**
+ * Waits until the server holds a client's upload: the client counts as synced when the
+ * server's step 2 arrives, which can be before the server has its own (large) step 2.
+ */
+async function awaitShapes(url: string, room: RoomTarget, shapes: number): Promise<void> {
+  const deadline = performance.now() + SYNC_TIMEOUT_MS
+  for (;;) {
+    const synced = await syncedShapes(url, room)
+    if (synced === shapes) return
+    if (performance.now() > deadline) throw new Error(`room ${room.roomId} holds ${synced} shapes, expected ${shapes}`)
+    await sleep(200)
+  }
+}
+
 async function runSyncTimes(job: Job<'sync-times'>): Promise<SyncTimesResult> {
   const holder = job.holder ? await connectClient(job.url, job.holder.room, job.holder.upload) : null
-  // The holder's upload reaches the server just after its own sync; give it time to land.
-  if (holder) await sleep(1_000)
+  if (job.holder) await awaitShapes(job.url, job.holder.room, job.expectShapes)
   const times: SyncTime[] = []
   let firstDocShapes = -1
   for (let i = 0; i < job.connections; i++) {
@@ -331,6 +411,7 @@ async function runSyncTimes(job: Job<'sync-times'>): Promise<SyncTimesResult> {
       Y.applyUpdate(doc, update)
       firstDocShapes = countShapes(doc)
       doc.destroy()
+      // Checked after timing, so the check costs the measured connection nothing.
       if (firstDocShapes !== job.expectShapes) {
         throw new Error(`room ${target.roomId} synced ${firstDocShapes} shapes, expected ${job.expectShapes}`)
       }
@@ -344,25 +425,30 @@ async function runSyncTimes(job: Job<'sync-times'>): Promise<SyncTimesResult> {
   return { times, firstDocShapes }
 }
 
-async function main(): Promise<void> {
-  const message = await nextMessage()
-  if (message.type !== 'job') throw new Error(`expected a job, got ${message.type}`)
-  const { job } = message
+async function runJob(job: LoadJob): Promise<LoadResult> {
   switch (job.kind) {
     case 'latency':
-      sendToParent({ type: 'result', result: { kind: 'latency', result: await runLatency(job) } })
-      break
+      return { kind: 'latency', results: await runLatency(job) }
     case 'hold':
       await runHold(job)
-      sendToParent({ type: 'result', result: { kind: 'hold' } })
-      break
+      return { kind: 'hold' }
     case 'sync-times':
-      sendToParent({ type: 'result', result: { kind: 'sync-times', result: await runSyncTimes(job) } })
-      break
+      return { kind: 'sync-times', result: await runSyncTimes(job) }
   }
 }
 
-main().catch((error: unknown) => {
-  sendToParent({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) })
-  process.exitCode = 1
-})
+/** Sends the last message, then exits (clients may still hold timers and sockets). */
+function finish(message: FromLoad, code: number): void {
+  if (!process.send) process.exit(code)
+  process.send(message, () => process.exit(code))
+}
+
+nextMessage()
+  .then((message) => {
+    if (message.type !== 'job') throw new Error(`expected a job, got ${message.type}`)
+    return runJob(message.job)
+  })
+  .then(
+    (result) => finish({ type: 'result', result }, 0),
+    (error: unknown) => finish({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 1),
+  )

@@ -21,27 +21,57 @@ export interface MemoryStats {
   loadedRooms: number | null
 }
 
-export type ToServer = { type: 'stats' } | { type: 'create-rooms'; count: number }
+export type ToServer =
+  | { type: 'stats' }
+  | { type: 'loop-delay' }
+  | { type: 'store-timing' }
+  | { type: 'create-rooms'; count: number }
+
+/** Our server's store calls since the previous question (times are the synchronous SQLite work). */
+export interface StoreTiming {
+  appendCalls: number
+  appendedUpdates: number
+  appendP50: number
+  appendP99: number
+  appendMax: number
+  snapshots: number
+  snapshotMax: number
+}
 
 export type FromServer =
   | { type: 'ready'; port: number }
   | { type: 'stats'; stats: MemoryStats }
+  /** Event-loop delay since the previous question, in ms. */
+  | { type: 'loop-delay'; p99: number; max: number }
+  | { type: 'store-timing'; timing: StoreTiming }
   | { type: 'rooms'; rooms: RoomTarget[] }
 
 /** What a writer changes per update: a stamp key (fanout) or one shape's position (drag). */
 export type WritePattern = 'stamp' | 'drag'
 
+/** One server's rooms in a latency job. */
+export interface LatencyTarget {
+  name: string
+  /** Base URL; a client connects to `${url}/${roomId}`. */
+  url: string
+  rooms: RoomTarget[]
+}
+
 export type LoadJob =
   | {
+      /**
+       * Every target's clients connect at once; then the targets take turns writing, in
+       * slices (A B B A A B ...), so that other work on the machine hits each one alike.
+       */
       kind: 'latency'
-      /** Base URL; a client connects to `${url}/${roomId}`. */
-      url: string
-      rooms: RoomTarget[]
+      targets: LatencyTarget[]
       clientsPerRoom: number
       /** Updates per second of each room's one writer. */
       rate: number
+      /** Writing time per target. */
       durationMs: number
-      /** Writes in the first warmupMs count for loss but not for latency. */
+      sliceMs: number
+      /** Each target's first warmupMs of writing count for loss but not for latency. */
       warmupMs: number
       write: WritePattern
     }
@@ -51,6 +81,8 @@ export type LoadJob =
       url: string
       rooms: RoomTarget[]
       upload: Uint8Array | null
+      /** Shapes each room must hold (checked through a fresh connection) before memory is read. */
+      expectShapes: number
     }
   | {
       /** Opens `connections` raw connections one after another, timing each initial sync. */
@@ -68,11 +100,12 @@ export type LoadJob =
     }
 
 export interface LatencyResult {
+  name: string
   rooms: number
   clients: number
   connectMs: number
   updatesSent: number
-  /** Updates per second actually sent, over all writers. */
+  /** Updates per second actually sent, over all of the target's writers, while it was writing. */
   sentPerSecond: number
   samples: number
   p50: number
@@ -82,10 +115,12 @@ export interface LatencyResult {
   lost: number
   duplicated: number
   reconnects: number
+  /** The load generator's CPU and event-loop delay over the whole job (every target). */
   loadCpuPercent: number
   loadLoopDelayP99: number
   loadLoopDelayMax: number
-  measuredMs: number
+  /** Time this target was writing. */
+  writingMs: number
 }
 
 export interface SyncTime {
@@ -93,8 +128,8 @@ export interface SyncTime {
   totalMs: number
   /** From the socket's open event to receiving sync step 2. */
   fromOpenMs: number
+  /** Every frame up to and including sync step 2. */
   bytesReceived: number
-  bytesSent: number
 }
 
 export interface SyncTimesResult {
@@ -103,7 +138,7 @@ export interface SyncTimesResult {
 }
 
 export type LoadResult =
-  | { kind: 'latency'; result: LatencyResult }
+  | { kind: 'latency'; results: LatencyResult[] }
   | { kind: 'hold' }
   | { kind: 'sync-times'; result: SyncTimesResult }
 

@@ -10,8 +10,53 @@ import { RoomTokens } from '../server/rooms/tokens'
 import { createMemoryStore, openSqliteStore, type RoomStore } from '../server/store'
 import { migrateStoredRoomDoc } from '../server/sync/migrate'
 import { startSyncServer } from '../server/sync/sync-server'
-import { memoryStats } from './memory'
-import { hasType, sendToParent, type RoomTarget, type ToServer } from './messages'
+import { hasType, sendToParent, type RoomTarget, type StoreTiming, type ToServer } from './messages'
+import { answerRunner } from './probe'
+import { percentile, sortedOf } from './stats'
+
+const appendTimes: number[] = []
+const snapshotTimes: number[] = []
+let appendedUpdates = 0
+
+/** The store with its appends and snapshots timed, to tell storage stalls from other delays. */
+function timedStore(inner: RoomStore): RoomStore {
+  return {
+    ...inner,
+    async appendUpdates(updates) {
+      const started = performance.now()
+      try {
+        return await inner.appendUpdates(updates)
+      } finally {
+        appendTimes.push(performance.now() - started)
+        appendedUpdates += updates.length
+      }
+    },
+    async writeSnapshot(roomId, data, upToSeq) {
+      const started = performance.now()
+      try {
+        return await inner.writeSnapshot(roomId, data, upToSeq)
+      } finally {
+        snapshotTimes.push(performance.now() - started)
+      }
+    },
+  }
+}
+
+function storeTiming(): StoreTiming {
+  const appends = sortedOf(appendTimes.splice(0))
+  const snapshots = snapshotTimes.splice(0)
+  const timing: StoreTiming = {
+    appendCalls: appends.length,
+    appendedUpdates,
+    appendP50: percentile(appends, 0.5),
+    appendP99: percentile(appends, 0.99),
+    appendMax: appends.at(-1) ?? NaN,
+    snapshots: snapshots.length,
+    snapshotMax: snapshots.length > 0 ? Math.max(...snapshots) : NaN,
+  }
+  appendedUpdates = 0
+  return timing
+}
 
 function flag(name: string): string | undefined {
   const prefix = `--${name}=`
@@ -24,7 +69,7 @@ const dataDir = flag('data-dir')
 const inMemory = process.argv.includes('--memory')
 if (!inMemory && !dataDir) throw new Error('give --data-dir=<dir> or --memory')
 
-const store: RoomStore = inMemory ? createMemoryStore() : openSqliteStore(path.join(dataDir ?? '', 'rooms.sqlite'))
+const store = timedStore(inMemory ? createMemoryStore() : openSqliteStore(path.join(dataDir ?? '', 'rooms.sqlite')))
 const tokens = new RoomTokens(Buffer.from(secretHex, 'hex'))
 const running = await startSyncServer({
   store,
@@ -45,15 +90,13 @@ async function createRooms(count: number): Promise<RoomTarget[]> {
   return rooms
 }
 
+answerRunner(() => running.sync.registry.loadedCount)
 process.on('message', (message: unknown) => {
   if (!hasType<ToServer>(message)) return
-  switch (message.type) {
-    case 'stats':
-      sendToParent({ type: 'stats', stats: memoryStats(running.sync.registry.loadedCount) })
-      break
-    case 'create-rooms':
-      void createRooms(message.count).then((rooms) => sendToParent({ type: 'rooms', rooms }))
-      break
+  if (message.type === 'create-rooms') {
+    void createRooms(message.count).then((rooms) => sendToParent({ type: 'rooms', rooms }))
+  } else if (message.type === 'store-timing') {
+    sendToParent({ type: 'store-timing', timing: storeTiming() })
   }
 })
 

@@ -4,19 +4,24 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { hasType, type FromLoad, type FromServer, type LoadJob, type LoadResult, type MemoryStats, type RoomTarget, type ToLoad, type ToServer } from './messages'
+import { hasType, type FromLoad, type FromServer, type LoadJob, type LoadResult, type MemoryStats, type RoomTarget, type StoreTiming, type ToLoad, type ToServer } from './messages'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const REFERENCE_BIN = path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js')
 
 /** The server runs on CPU 0 and the load generator on CPU 1, when the machine allows. */
-export const SERVER_CPU = 0
-export const LOAD_CPU = 1
+const SERVER_CPU = 0
+const LOAD_CPU = 1
 export const canPin = os.cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
 const running = new Set<ChildProcess>()
+
+/** Node flags for a child from the environment, e.g. BENCH_SERVER_NODE_OPTIONS='--cpu-prof'. */
+function extraNodeOptions(variable: 'BENCH_SERVER_NODE_OPTIONS' | 'BENCH_LOAD_NODE_OPTIONS'): string[] {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean)
+}
 
 /** Kills every child this runner started (each by its own pid). */
 export function killChildren(): void {
@@ -90,17 +95,29 @@ export interface ServerProcess {
   /** Base URL a client appends `/<roomId>` to. */
   url: string
   stats(): Promise<MemoryStats>
+  /** Event-loop delay (ms) since the previous call. */
+  loopDelay(): Promise<{ p99: number; max: number }>
+  /** Our server's store calls since the previous call; null for the reference. */
+  storeTiming(): Promise<StoreTiming | null>
   createRooms(count: number, label: string): Promise<RoomTarget[]>
   /** CPU seconds the process has used so far. */
   cpuSeconds(): number
   stop(): Promise<void>
 }
 
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // After the command name: state is field 3, utime 14 and stime 15 (proc(5)).
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
+/** CPU seconds every CPU of the machine has spent busy since boot. */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+  // user nice system idle iowait irq softirq steal (proc(5)); idle and iowait are not busy.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number)
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 }
 
 function serverProcess(kind: ServerKind, node: NodeChild, url: string): ServerProcess {
@@ -115,6 +132,18 @@ function serverProcess(kind: ServerKind, node: NodeChild, url: string): ServerPr
       const reply = nextOfType<FromServer, 'stats'>(node, 'stats', 30_000)
       send({ type: 'stats' })
       return (await reply).stats
+    },
+    async loopDelay() {
+      const reply = nextOfType<FromServer, 'loop-delay'>(node, 'loop-delay', 30_000)
+      send({ type: 'loop-delay' })
+      const { p99, max } = await reply
+      return { p99, max }
+    },
+    async storeTiming() {
+      if (kind === 'reference') return null
+      const reply = nextOfType<FromServer, 'store-timing'>(node, 'store-timing', 30_000)
+      send({ type: 'store-timing' })
+      return (await reply).timing
     },
     async createRooms(count, label) {
       if (kind === 'reference') {
@@ -141,7 +170,7 @@ export async function startOurServer(options: {
   memoryStore?: boolean
   unloadMs?: number
 }): Promise<ServerProcess> {
-  const args = ['--expose-gc', '--import', 'tsx', 'bench/our-server.ts', `--data-dir=${options.dataDir}`]
+  const args = [...extraNodeOptions('BENCH_SERVER_NODE_OPTIONS'), '--expose-gc', '--import', 'tsx', 'bench/our-server.ts', `--data-dir=${options.dataDir}`]
   if (options.memoryStore) args.push('--memory')
   if (options.unloadMs !== undefined) args.push(`--unload-ms=${options.unloadMs}`)
   const node = spawnNode(SERVER_CPU, args, { BENCH_TOKEN_SECRET: options.secretHex })
@@ -188,13 +217,13 @@ export interface LoadHooks {
   onHeld?(): Promise<void>
   /** The load generator asks to wait until the server unloaded its rooms. */
   onAwaitUnload?(): Promise<void>
-  /** The measured window starts (true) or ends (false). */
-  onMeasuring?(running: boolean): void
+  /** The measured window starts (true) or ends (false); loadPid is the load generator's. */
+  onMeasuring?(running: boolean, loadPid: number): void
 }
 
 /** Runs one job in a fresh load-generator process and returns its result. */
 export async function runLoadJob(job: LoadJob, hooks: LoadHooks = {}, timeoutMs = 300_000): Promise<LoadResult> {
-  const node = spawnNode(LOAD_CPU, ['--import', 'tsx', 'bench/load.ts'])
+  const node = spawnNode(LOAD_CPU, [...extraNodeOptions('BENCH_LOAD_NODE_OPTIONS'), '--import', 'tsx', 'bench/load.ts'])
   const send = (message: ToLoad) => node.child.send(message)
   try {
     return await new Promise<LoadResult>((resolve, reject) => {
@@ -208,7 +237,7 @@ export async function runLoadJob(job: LoadJob, hooks: LoadHooks = {}, timeoutMs 
         if (!hasType<FromLoad>(message)) return
         switch (message.type) {
           case 'measuring':
-            hooks.onMeasuring?.(message.running)
+            if (node.child.pid !== undefined) hooks.onMeasuring?.(message.running, node.child.pid)
             break
           case 'held':
             void (hooks.onHeld?.() ?? Promise.resolve()).then(
@@ -234,7 +263,9 @@ export async function runLoadJob(job: LoadJob, hooks: LoadHooks = {}, timeoutMs 
       send({ type: 'job', job })
     })
   } finally {
-    node.child.kill('SIGKILL')
+    // It exits by itself after its answer; one that does not is stuck.
+    const timer = setTimeout(() => node.child.kill('SIGKILL'), 10_000)
     await node.exited
+    clearTimeout(timer)
   }
 }

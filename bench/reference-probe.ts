@@ -1,10 +1,7 @@
 /**
  * Preloaded (`--import`) into the unmodified reference server so the runner can ask it for
- * its memory over IPC, the same way it asks ours.
+ * its memory and event-loop delay over IPC, the same way it asks ours.
  */
-import { memoryStats } from './memory'
-import { hasType, sendToParent, type ToServer } from './messages'
+import { answerRunner } from './probe'
 
-process.on('message', (message: unknown) => {
-  if (hasType<ToServer>(message) && message.type === 'stats') sendToParent({ type: 'stats', stats: memoryStats(null) })
-})
+answerRunner(() => null)

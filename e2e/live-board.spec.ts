@@ -54,7 +54,7 @@ test('two people draw one board live; reload, restart and offline lose nothing; 
     // tldraw paints remote cursors on a canvas overlay: look for the candidate's cursor in
     // the pixels of an empty area of the interviewer's screen, at the same canvas position.
     const box = await candidate.locator('.tl-canvas').boundingBox()
-    const clip = { x: (box?.x ?? 0) + 790, y: (box?.y ?? 0) + 140, width: 120, height: 60 }
+    const clip = { x: (box?.x ?? 0) + 100, y: (box?.y ?? 0) + 450, width: 120, height: 60 }
     const empty = await interviewer.screenshot({ clip })
     await candidate.mouse.move(clip.x + 20, clip.y + 15, { steps: 5 })
     await expect.poll(async () => (await interviewer.screenshot({ clip })).equals(empty)).toBe(false)

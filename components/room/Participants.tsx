@@ -1,6 +1,6 @@
 'use client'
 
-import type { Participant } from '@/lib/presence/presence'
+import { presenceUserId, type Participant } from '@/lib/presence/presence'
 
 function initials(name: string): string {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]?.toUpperCase()).join('') || '?'
@@ -23,7 +23,7 @@ export function Participants({
     <div className="people" aria-label="People in this room">
       {sorted.map((participant) => {
         const self = participant.clientId === selfClientId
-        const following = followingUserId === participant.userId
+        const following = followingUserId === presenceUserId(participant.userId)
         return (
           <button
             key={participant.clientId}

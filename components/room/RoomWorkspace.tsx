@@ -10,7 +10,7 @@ import { SessionBar } from '@/components/session/SessionBar'
 import { RoomContextProvider, type RoomContextValue } from './RoomContext'
 import { usePrivateNotes } from './usePrivateNotes'
 import { Logo } from '@/components/Logo'
-import { colorForUser, readParticipants, type Participant } from '@/lib/presence/presence'
+import { colorForUser, presenceUserId, readParticipants, type Participant } from '@/lib/presence/presence'
 import { localUserId } from '@/lib/people/local-name'
 import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
 import type { RoomAccessInfo } from '@/lib/rooms/api'
@@ -66,7 +66,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
   const follow = useCallback(
     (participant: Participant | null) => {
       if (!editor) return
-      if (participant) editor.startFollowingUser(participant.userId)
+      if (participant) editor.startFollowingUser(presenceUserId(participant.userId))
       else editor.stopFollowingUser()
     },
     [editor],
@@ -121,5 +121,6 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
       )}
     </div>
   )
-  return room ? <RoomContextProvider value={room}>{workspace}</RoomContextProvider> : workspace
+  // Always the same wrapper: switching wrappers would remount the page when the room loads.
+  return <RoomContextProvider value={room}>{workspace}</RoomContextProvider>
 }

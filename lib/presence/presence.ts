@@ -39,7 +39,7 @@ export function bindPresence(
 ): { dispose(): void } {
   awareness.setLocalStateField('user', user)
   const $user = atom('presence user', UserRecordType.create({
-    id: UserRecordType.createId(user.userId),
+    id: presenceUserId(user.userId),
     name: user.name,
     color: user.color,
     meta: { role: user.role },
@@ -103,4 +103,9 @@ export function colorForUser(userId: string): string {
   let hash = 0
   for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) | 0
   return COLORS[Math.abs(hash) % COLORS.length] ?? '#1971c2'
+}
+
+/** The id tldraw knows a participant by (in presence records, and for following). */
+export function presenceUserId(userId: string): ReturnType<typeof UserRecordType.createId> {
+  return UserRecordType.createId(userId)
 }

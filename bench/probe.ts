@@ -1,0 +1,33 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { hasType, sendToParent, type MemoryStats, type ToServer } from './messages'
+
+/** This process's memory after a full collection (the process must run with --expose-gc). */
+function memoryStats(loadedRooms: number | null): MemoryStats {
+  const collect = (globalThis as { gc?: () => void }).gc
+  if (!collect) throw new Error('start the server with --expose-gc to measure its memory')
+  collect()
+  collect()
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage()
+  return { rss, heapUsed, heapTotal, external, arrayBuffers, loadedRooms }
+}
+
+/**
+ * Answers the runner's questions about this server process: its memory, and its event-loop
+ * delay since the last question (how long a ready message could wait before being handled).
+ */
+export function answerRunner(loadedRooms: () => number | null): void {
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+  loopDelay.enable()
+  process.on('message', (message: unknown) => {
+    if (!hasType<ToServer>(message)) return
+    switch (message.type) {
+      case 'stats':
+        sendToParent({ type: 'stats', stats: memoryStats(loadedRooms()) })
+        break
+      case 'loop-delay':
+        sendToParent({ type: 'loop-delay', p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 })
+        loopDelay.reset()
+        break
+    }
+  })
+}
