@@ -1,6 +1,7 @@
 'use client'
 
-import { useEffect, useRef, useState, type ChangeEvent } from 'react'
+import { useState, type ChangeEvent } from 'react'
+import { usePopover } from '@/components/usePopover'
 import { parseTldrawJsonFile, serializeTldrawJsonBlob, type TLRecord } from 'tldraw'
 import { useRoom } from '@/components/room/RoomContext'
 import { renderReportMarkdown } from '@/lib/report/markdown'
@@ -17,27 +18,14 @@ type Notice = { tone: 'ok' | 'error'; text: string } | null
 export function ExportMenu({ roomId, token }: { roomId: string; token: string }) {
   const { doc, editor, role, clock, privateNotes } = useRoom()
   const [withNotes, setWithNotes] = useState(false)
-  const [open, setOpen] = useState(false)
+  const { open, setOpen, panel } = usePopover<HTMLDivElement>()
   const [options, setOptions] = useState<ImageOptions>({ scale: 2, background: true, darkMode: false, selectionOnly: false })
   const [importMode, setImportMode] = useState<'add' | 'replace'>('add')
   const [notice, setNotice] = useState<Notice>(null)
   const [busy, setBusy] = useState(false)
-  const panel = useRef<HTMLDivElement>(null)
   const title = String(getRoomMeta(doc).get(RoomMetaKey.title) ?? 'diagram')
   const slug = fileSlug(title)
 
-  useEffect(() => {
-    if (!open) return
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !panel.current?.parentElement?.contains(event.target as Node)) setOpen(false)
-    }
-    window.addEventListener('mousedown', close)
-    window.addEventListener('keydown', close)
-    return () => {
-      window.removeEventListener('mousedown', close)
-      window.removeEventListener('keydown', close)
-    }
-  }, [open])
 
   const run = async (action: () => Promise<string | void>) => {
     setBusy(true)

@@ -31,7 +31,11 @@ export function useRoom(): RoomContextValue {
 
 /** Re-reads a value from the room document whenever the document changes. */
 export function useDocValue<T>(read: (doc: Y.Doc) => T): T {
-  const { doc } = useRoom()
+  return useValueOf(useRoom().doc, read)
+}
+
+/** Re-reads a value from any Yjs document (e.g. the private notes) whenever it changes. */
+export function useValueOf<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
   const [value, setValue] = useState(() => read(doc))
   useEffect(() => {
     const update = () => setValue(read(doc))

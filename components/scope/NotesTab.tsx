@@ -1,8 +1,7 @@
 'use client'
 
-import { useEffect, useState } from 'react'
 import type * as Y from 'yjs'
-import { useDocValue, useRoom } from '@/components/room/RoomContext'
+import { useDocValue, useRoom, useValueOf } from '@/components/room/RoomContext'
 import { readPlan } from '@/lib/room-doc/interview'
 import {
   OverallSignal,
@@ -18,24 +17,12 @@ import {
 } from '@/lib/room-doc/private-notes'
 import { CollabText } from './CollabText'
 
-function usePrivateValue<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
-  const [value, setValue] = useState(() => read(doc))
-  useEffect(() => {
-    const update = () => setValue(read(doc))
-    doc.on('update', update)
-    update()
-    return () => doc.off('update', update)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [doc])
-  return value
-}
-
 /** The interviewer's notes per phase and scorecard: in a document only interviewers can open. */
 export function NotesTab({ notes }: { notes: Y.Doc }) {
   const plan = useDocValue(readPlan)
-  const scores = usePrivateValue(notes, (d) => SCORE_AREAS.map(({ area }) => readScore(d, area)))
-  const overall = usePrivateValue(notes, readOverall)
-  const texts = usePrivateValue(notes, (d) => ({
+  const scores = useValueOf(notes, (d) => SCORE_AREAS.map(({ area }) => readScore(d, area)))
+  const overall = useValueOf(notes, readOverall)
+  const texts = useValueOf(notes, (d) => ({
     phases: plan.map((phase) => phaseNotes(d, phase.id)),
     why: SCORE_AREAS.map(({ area }) => scoreJustification(d, area)),
   }))

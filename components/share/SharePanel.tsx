@@ -1,6 +1,7 @@
 'use client'
 
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { usePopover } from '@/components/usePopover'
 import type { Role } from '@/lib/sync/protocol'
 
 const ROWS: Array<{ role: Exclude<Role, 'interviewer'>; label: string; hint: string }> = [
@@ -53,21 +54,8 @@ export function ShareButton({ links: initialLinks, roomId, token }: { links: Rec
     setLinks(body.links)
   }
   // Open by itself right after the room was created, when the links are what the interviewer needs.
-  const [open, setOpen] = useState(() => sessionStorage.getItem(justCreatedKey(roomId)) !== null)
+  const { open, setOpen, panel } = usePopover<HTMLDivElement>(sessionStorage.getItem(justCreatedKey(roomId)) !== null)
   useEffect(() => sessionStorage.removeItem(justCreatedKey(roomId)), [roomId])
-  const panel = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !panel.current?.parentElement?.contains(event.target as Node)) setOpen(false)
-    }
-    window.addEventListener('mousedown', close)
-    window.addEventListener('keydown', close)
-    return () => {
-      window.removeEventListener('mousedown', close)
-      window.removeEventListener('keydown', close)
-    }
-  }, [open])
   return (
     <div>
       <button type="button" className="button button--primary" aria-expanded={open} onClick={() => setOpen(!open)}>Share</button>
