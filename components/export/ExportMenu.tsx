@@ -10,7 +10,8 @@ import { exportRoom, importRoom, parseRoomExport } from '@/lib/room-export/room-
 import { readRecord } from '@/lib/tldraw-binding'
 import { privateNotesMarkdown } from '@/lib/room-doc/private-notes'
 import { getRoomRecords } from '@/lib/room-doc/layout'
-import { contentFromRecords, diagramPng, diagramSvg, download, fileSlug, placeContent, type ImageOptions } from './diagram'
+import { contentFromRecords, diagramPng, diagramSvg, download, placeContent, type ImageOptions } from './diagram'
+import { fileSlug } from '@/lib/report/file-name'
 
 type Notice = { tone: 'ok' | 'error'; text: string } | null
 
@@ -24,7 +25,7 @@ export function ExportMenu({ roomId, token }: { roomId: string; token: string })
   const [notice, setNotice] = useState<Notice>(null)
   const [busy, setBusy] = useState(false)
   const title = String(getRoomMeta(doc).get(RoomMetaKey.title) ?? 'diagram')
-  const slug = fileSlug(title)
+  const slug = fileSlug(title, 'diagram')
 
 
   const run = async (action: () => Promise<string | void>) => {

@@ -39,9 +39,6 @@ export function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
-export function fileSlug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'diagram'
-}
 
 /** Shapes, bindings and assets of a record set as tldraw content (it migrates and re-ids them). */
 export function contentFromRecords(records: TLRecord[], schema: TLContent['schema']): TLContent {

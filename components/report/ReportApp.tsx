@@ -10,11 +10,11 @@ import { CAPACITY_FIGURES, CAPACITY_INPUTS, estimateFromText } from '@/lib/capac
 import { PHASE_CHECKLISTS } from '@/lib/interview/checklists'
 import { NFR_CATEGORIES } from '@/lib/room-doc/interview'
 import { exportRoom, type RoomExport } from '@/lib/room-export/room-export'
+import { describeDecision } from '@/lib/report/markdown'
 import { bindStoreToDoc } from '@/lib/tldraw-binding'
 import { formatClock, phaseActuals } from '@/lib/session'
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
-const STATUS = { proposed: 'Proposed', agreed: 'Agreed', 'out-of-scope': 'Out of scope' } as const
 
 /** The printable report: the same content as the Markdown report, laid out for paper. */
 export default function ReportApp({ roomId }: { roomId: string }) {
@@ -39,10 +39,7 @@ export default function ReportApp({ roomId }: { roomId: string }) {
   return <Report room={report.room} snapshot={report.snapshot} at={report.at} />
 }
 
-function decided(item: { status: keyof typeof STATUS; decidedBy?: string; decidedAt?: number }) {
-  if (item.status === 'proposed') return STATUS.proposed
-  return `${STATUS[item.status]}${item.decidedBy ? ` by ${item.decidedBy}` : ''}${item.decidedAt ? `, ${new Date(item.decidedAt).toLocaleString()}` : ''}`
-}
+const decided = (item: Parameters<typeof describeDecision>[0]) => describeDecision(item, (at) => `, ${new Date(at).toLocaleString()}`)
 
 function Report({ room, snapshot, at }: { room: RoomExport; snapshot: TLStoreSnapshot; at: number }) {
   const estimate = useMemo(() => estimateFromText(room.scope.estimates), [room])

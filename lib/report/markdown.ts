@@ -20,11 +20,17 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').trim() || '–'
 }
 
-function decided(item: { status: keyof typeof STATUS; decidedBy?: string; decidedAt?: number }): string {
+/** "Agreed by Ivy" and when, for the reports; `when` formats the time for its medium. */
+export function describeDecision(
+  item: { status: keyof typeof STATUS; decidedBy?: string; decidedAt?: number },
+  when: (at: number) => string,
+): string {
   if (item.status === 'proposed') return STATUS.proposed
-  const when = item.decidedAt ? ` (${new Date(item.decidedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''
-  return `${STATUS[item.status]}${item.decidedBy ? ` by ${item.decidedBy}` : ''}${when}`
+  return `${STATUS[item.status]}${item.decidedBy ? ` by ${item.decidedBy}` : ''}${item.decidedAt ? when(item.decidedAt) : ''}`
 }
+
+const decided = (item: Parameters<typeof describeDecision>[0]) =>
+  describeDecision(item, (at) => ` (${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC)`)
 
 function minutes(ms: number): string {
   return `${(ms / 60_000).toFixed(1)} min`

@@ -6,6 +6,7 @@ import { DEFAULT_PLAN, PHASE_IDS } from '../../lib/session'
 import { privateDocName, seedPrivateNotes } from '../../lib/room-doc/private-notes'
 import { isRoomId, Role } from '../../lib/sync/protocol'
 import type { RoomStore, StoredRoom } from '../store/room-store'
+import { docFromContent } from '../store/room-content'
 import type { RoomTokens } from './tokens'
 import type { NewRoom } from '../../lib/rooms/api'
 import { exportRoom, type RoomExport } from '../../lib/room-export/room-export'
@@ -70,13 +71,7 @@ export async function checkRoomAccess(
 /** Rebuilds a room's document from the store (everything broadcast is stored first). */
 export async function loadRoomDoc(store: RoomStore, roomId: string): Promise<Y.Doc | null> {
   const content = await store.loadRoomContent(roomId)
-  if (!content) return null
-  const doc = new Y.Doc()
-  Y.transact(doc, () => {
-    if (content.snapshot) Y.applyUpdate(doc, content.snapshot.data)
-    for (const { update } of content.updates) Y.applyUpdate(doc, update)
-  })
-  return doc
+  return content ? docFromContent(content).doc : null
 }
 
 export async function exportStoredRoom(store: RoomStore, roomId: string): Promise<RoomExport | null> {

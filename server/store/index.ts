@@ -2,3 +2,4 @@ export type { RoomContent, RoomStore, StoredRoom, StoredUpdate, UpdateToAppend }
 export { RoomExistsError, RoomNotFoundError } from './store-errors'
 export { createMemoryStore } from './memory-store'
 export { openSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteRoomStore } from './sqlite-store'
+export { docFromContent } from './room-content'

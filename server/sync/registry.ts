@@ -1,5 +1,6 @@
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import type { RoomStore } from '../store/room-store'
+import { docFromContent } from '../store/room-content'
 import { CloseCode } from '../../lib/sync/protocol'
 import { resolveLimits, type SyncLimits } from './limits'
 import { Room } from './room'
@@ -84,15 +85,8 @@ export class RoomRegistry {
     const { store, writer } = this.options
     const content = await store.loadRoomContent(roomId)
     if (!content) return null
-    const doc = new Y.Doc()
-    let documentBytes = content.snapshot?.data.byteLength ?? 0
-    Y.transact(doc, () => {
-      if (content.snapshot) Y.applyUpdate(doc, content.snapshot.data)
-      for (const { update } of content.updates) {
-        Y.applyUpdate(doc, update)
-        documentBytes += update.byteLength
-      }
-    })
+    const { doc, storedBytes } = docFromContent(content)
+    let documentBytes = storedBytes
     if (doc.store.pendingStructs || doc.store.pendingDs) {
       // Stored before updates were validated; a room holds no pending structs (see Room.apply).
       this.options.log?.(`room ${roomId} loaded with changes that can never integrate; they are left out`)

@@ -1,6 +1,7 @@
 import { NextResponse } from 'next/server'
 import { z } from 'zod'
 import { renderReportMarkdown } from '@/lib/report/markdown'
+import { fileSlug } from '@/lib/report/file-name'
 import { bearerToken, jsonError, requestOrigin } from '@/server/http/route-helpers'
 import { getRoomServices } from '@/server/services'
 
@@ -18,15 +19,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ room
   if (!access.ok) return jsonError(access.status, access.error)
   const room = await services.exportRoom(roomId)
   if (!room) return jsonError(404, 'Room not found')
-  const headers = { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${slug(room.meta.title)}.${format.data === 'md' ? 'md' : 'json'}"` }
+  const headers = { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${fileSlug(room.meta.title, 'room')}.${format.data === 'md' ? 'md' : 'json'}"` }
   if (format.data === 'json') return NextResponse.json(room, { headers })
   // Images are drawn in the browser, so the API's report links to the room instead.
   const diagram = `The diagram is in the room: ${requestOrigin(request, services.publicOrigin)}/r/${roomId} (open it with your link).`
   return new NextResponse(renderReportMarkdown(room, { at: Date.now(), diagram }), {
     headers: { ...headers, 'Content-Type': 'text/markdown; charset=utf-8' },
   })
-}
-
-function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'room'
 }
