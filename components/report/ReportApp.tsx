@@ -32,7 +32,7 @@ export default function ReportApp({ roomId }: { roomId: string }) {
 
   if (!token) return <MessageScreen title="This link is incomplete">Open the report from the room&apos;s Export menu.</MessageScreen>
   if (connection?.state.kind === 'closed') {
-    const message = describeCloseCode(connection.state.code)
+    const message = describeCloseCode(connection.state.code, connection.state.reason)
     return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
   }
   if (!report) return <LoadingScreen label="Preparing the report…" />

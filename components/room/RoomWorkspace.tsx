@@ -80,7 +80,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
     )
   }
   if (connection?.state.kind === 'closed') {
-    const message = describeCloseCode(connection.state.code)
+    const message = describeCloseCode(connection.state.code, connection.state.reason)
     return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
   }
 

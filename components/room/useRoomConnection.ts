@@ -8,7 +8,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { getRoomRecords } from '@/lib/room-doc'
 import { isUsableRoom } from '@/lib/tldraw-binding'
-import { CloseCode, MessageType } from '@/lib/sync/protocol'
+import { CloseCode, MessageType, ROLE_REFUSAL_REASON } from '@/lib/sync/protocol'
 import { changedKeys, SaveTracker } from '@/lib/sync/save-tracker'
 import { ServerClock } from '@/lib/session'
 
@@ -17,7 +17,7 @@ export type ConnectionState =
   | { kind: 'live'; unsaved: number }
   | { kind: 'offline'; unsaved: number }
   | { kind: 'reconnecting'; unsaved: number }
-  | { kind: 'closed'; code: number }
+  | { kind: 'closed'; code: number; reason: string }
 
 export interface RoomConnection {
   doc: Y.Doc
@@ -79,13 +79,14 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
     const probeInterval = setInterval(probeClock, 15_000)
 
     let closedCode: number | null = null
+    let closedReason = ''
     let everSynced = false
     let ready = false
     const publish = () => {
       const unsaved = tracker.unsavedCount
       localStorage.setItem(unsavedKey(roomId), String(unsaved))
       let state: ConnectionState
-      if (closedCode !== null) state = { kind: 'closed', code: closedCode }
+      if (closedCode !== null) state = { kind: 'closed', code: closedCode, reason: closedReason }
       else if (provider.wsconnected && provider.synced) state = { kind: 'live', unsaved }
       else if (!navigator.onLine) state = { kind: 'offline', unsaved }
       else if (everSynced) state = { kind: 'reconnecting', unsaved }
@@ -119,7 +120,10 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
     })
     provider.on('connection-close', (event: CloseEvent | null) => {
       // 44xx: the server decided (not found, forbidden...); retrying cannot help.
-      if (event && event.code >= 4400 && event.code < 4500) closedCode = event.code
+      if (event && event.code >= 4400 && event.code < 4500) {
+        closedCode = event.code
+        closedReason = event.reason
+      }
       publish()
     })
     const unsubscribe = tracker.onChange(publish)
@@ -151,7 +155,13 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
   return connection
 }
 
-export function describeCloseCode(code: number): { title: string; detail: string } {
+export function describeCloseCode(code: number, reason = ''): { title: string; detail: string } {
+  if (code === CloseCode.forbidden && reason === ROLE_REFUSAL_REASON) {
+    return {
+      title: 'A change was refused',
+      detail: 'Only the interviewer runs the timer, decides on requirements and renames the room. Reload to continue from the room as the server has it.',
+    }
+  }
   switch (code) {
     case CloseCode.noToken:
     case CloseCode.forbidden:

@@ -191,7 +191,8 @@ export function addFunctional(doc: Y.Doc, proposedBy: string, initial = ''): str
     list(doc, 'functional').set(id, item)
     item.set('order', nextOrder(doc, 'functional'))
     item.set('text', new Y.Text(initial))
-    item.set('status', 'proposed')
+    // No status: a requirement without a decision is proposed, and only the interviewer
+    // writes decisions (the server refuses anyone else's).
     item.set('proposedBy', proposedBy)
   })
   return id
@@ -224,7 +225,6 @@ export function addNonFunctional(doc: Y.Doc, category: NfrCategory, proposedBy: 
     item.set('category', category)
     item.set('label', new Y.Text(label))
     item.set('text', new Y.Text())
-    item.set('status', 'proposed')
     item.set('proposedBy', proposedBy)
   })
   return id

@@ -39,6 +39,12 @@ export const CloseCode = {
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
+/**
+ * The close reason (with 4403) for a change the connection's role may not make, such as a
+ * candidate's client starting the timer; the page tells it apart from a refused link.
+ */
+export const ROLE_REFUSAL_REASON = 'not allowed for your role'
+
 export const Role = ['interviewer', 'candidate', 'reviewer'] as const
 export type Role = (typeof Role)[number]
 

@@ -3,7 +3,7 @@ import type { RoomStore } from '../store/room-store'
 import { docFromContent } from '../store/room-content'
 import { CloseCode } from '../../lib/sync/protocol'
 import { resolveLimits, type SyncLimits } from './limits'
-import { Room } from './room'
+import { Room, type RoomDeps } from './room'
 import type { WriteQueue } from './write-queue'
 
 export interface RegistryOptions {
@@ -15,6 +15,8 @@ export interface RegistryOptions {
   limits?: Partial<SyncLimits>
   /** Runs on a freshly loaded document, e.g. to migrate it; returns an update to store, if any. */
   prepareDoc?: (doc: Y.Doc) => Uint8Array | null
+  /** What each role may not write in a room's document (see RoomDeps.forbiddenFor). */
+  forbiddenFor?: RoomDeps['forbiddenFor']
   log?: (message: string) => void
 }
 
@@ -106,6 +108,7 @@ export class RoomRegistry {
       writer,
       limits: this.limits,
       log: this.options.log,
+      forbiddenFor: this.options.forbiddenFor,
       snapshotEvery: this.options.snapshotEvery,
       onEmpty: (r) => this.scheduleUnload(r),
       onFailed: (r, error) => {

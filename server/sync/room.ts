@@ -3,10 +3,12 @@ import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { CloseCode, MessageType, type Role } from '../../lib/sync/protocol'
+import { CloseCode, MessageType, ROLE_REFUSAL_REASON, type Role } from '../../lib/sync/protocol'
+import type { DocPlace } from '../../lib/room-doc/permissions'
 import type { RoomStore } from '../store/room-store'
 import { messageCost, type SyncLimits } from './limits'
 import { InvalidPayload, inspectStateVector, inspectUpdate, readAwarenessUpdate } from './validate-update'
+import { findForbiddenWrite } from './write-guard'
 import type { WriteQueue } from './write-queue'
 
 /** The least a transport must offer; tests drive rooms through in-memory sockets. */
@@ -101,6 +103,11 @@ export interface RoomDeps {
   snapshotEvery: number
   onEmpty(room: Room): void
   onFailed(room: Room, error: unknown): void
+  /**
+   * The places of the document a role may not write, or null when it may write anywhere it
+   * can connect. An update that touches one is refused whole and ends its connection (4403).
+   */
+  forbiddenFor?: (role: Role) => ((place: DocPlace) => boolean) | null
   log?: (message: string) => void
 }
 
@@ -295,6 +302,7 @@ export class Room {
       }
       return
     }
+    this.checkPermission(peer, update)
     this.apply(peer, update)
     if (step2 && !session.synced) {
       session.synced = true
@@ -302,6 +310,16 @@ export class Room {
       session.heldBytes = 0
       for (const early of held) this.receiveUpdate(peer, session, early, false)
     }
+  }
+
+  /** Refuses (4403) an update that writes where the peer's role may not. */
+  private checkPermission(peer: Peer, update: Uint8Array): void {
+    const forbidden = this.deps.forbiddenFor?.(peer.role)
+    if (!forbidden) return
+    const place = checked(() => findForbiddenWrite(this.doc, update, forbidden))
+    if (!place) return
+    const where = [place.root, ...place.keys.map((key) => key ?? '#')].join('/')
+    throw new ConnectionError(CloseCode.forbidden, ROLE_REFUSAL_REASON, `a ${peer.role} tried to change ${where}`)
   }
 
   private apply(peer: Peer, update: Uint8Array): void {

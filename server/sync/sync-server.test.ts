@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { getRoomMeta, getRoomRecords, RoomMetaKey } from '../../lib/room-doc'
+import { addFunctional, readFunctional, readTimer, setRequirementStatus, updateTimer } from '../../lib/room-doc/interview'
+import { startTimer } from '../../lib/session'
 import { CloseCode, MessageType } from '../../lib/sync/protocol'
 import { createMemoryStore, type RoomStore } from '../store'
 import { connectClient, eventually, startTestServer, tokenOf, type TestClient } from '../testing/harness'
@@ -260,5 +262,53 @@ describe('private notes document', () => {
     srv.sync.closeRole(roomId, 'candidate')
     await eventually(() => expect(candidate.closeCodes).toContain(CloseCode.forbidden))
     expect(await closeCodeFor(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)).toBe(CloseCode.forbidden)
+  })
+})
+
+describe('interviewer-only parts of the room document', () => {
+  it('S14: a candidate may edit the scope, but a change to the timer or a decision is refused (4403) and never stored', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const interviewer = client(srv, roomId, tokenOf(links.interviewer))
+    const candidate = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([interviewer.synced, candidate.synced])
+
+    // Allowed: the candidate proposes a requirement; the interviewer sees it and agrees.
+    const id = addFunctional(candidate.doc, 'Grace', 'Shorten a URL')
+    await eventually(() => expect(readFunctional(interviewer.doc).map((r) => r.id)).toEqual([id]))
+    expect(setRequirementStatus(interviewer.doc, 'functional', id, 'agreed', { name: 'Ada', role: 'interviewer' }, 1)).toBeNull()
+    await eventually(() => expect(readFunctional(candidate.doc)[0]?.status).toBe('agreed'))
+    await eventually(async () => expect(await srv.store.readUpdateLog(roomId)).toHaveLength(3)) // seed, proposal, agreement
+    const logBefore = await srv.store.readUpdateLog(roomId)
+
+    // Refused: the candidate's client reopens the requirement and starts the timer.
+    candidate.doc.transact(() => {
+      candidate.doc.getMap<Y.Map<unknown>>('functional').get(id)!.set('status', 'out-of-scope')
+      updateTimer(candidate.doc, (timer) => startTimer(timer, 1_000))
+    })
+    await eventually(() => expect(candidate.closeCodes).toContain(CloseCode.forbidden))
+    candidate.provider.disconnect()
+    // The interviewer's connection goes on, and nothing of the refused change reached it or the store.
+    interviewer.doc.getMap('checklist').set('scope.functional', { by: 'Ada', at: 2 })
+    await eventually(async () => expect(await srv.store.readUpdateLog(roomId)).toHaveLength(logBefore.length + 1))
+    expect(readFunctional(interviewer.doc)[0]?.status).toBe('agreed')
+    expect(readTimer(interviewer.doc).status).toBe('not-started')
+    const fresh = client(srv, roomId, tokenOf(links.reviewer))
+    await fresh.synced
+    expect(readFunctional(fresh.doc)[0]?.status).toBe('agreed')
+    expect(readTimer(fresh.doc)).toEqual(readTimer(interviewer.doc))
+  })
+
+  it('S15: the interviewer changes the timer, the plan and the title', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const interviewer = client(srv, roomId, tokenOf(links.interviewer))
+    const candidate = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([interviewer.synced, candidate.synced])
+    updateTimer(interviewer.doc, (timer) => startTimer(timer, 1_000))
+    getRoomMeta(interviewer.doc).set(RoomMetaKey.title, 'Design a paste bin')
+    await eventually(() => expect(readTimer(candidate.doc)).toEqual(readTimer(interviewer.doc)))
+    await eventually(() => expect(getRoomMeta(candidate.doc).get(RoomMetaKey.title)).toBe('Design a paste bin'))
+    expect(interviewer.closeCodes).toEqual([])
   })
 })

@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import type * as Y from 'yjs'
+import { isInterviewerOnly } from '../../lib/room-doc/permissions'
 import { PRIVATE_DOC_SUFFIX } from '../../lib/room-doc/private-notes'
 import { CloseCode, isRoomId, SYNC_PATH_PREFIX, type Role } from '../../lib/sync/protocol'
 import type { RoomTokens } from '../rooms/tokens'
 import type { RoomStore } from '../store/room-store'
 import { resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
 import { RoomCapacityError, RoomRegistry } from './registry'
-import { ConnectionError, type Peer, type Room } from './room'
+import { ConnectionError, type Peer, type Room, type RoomDeps } from './room'
 import { WriteQueue } from './write-queue'
 
 /** Every limit of SyncLimits may be given here; SYNC_DEFAULTS holds what is not. */
@@ -22,6 +23,8 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
   /** Stored updates between two snapshots of a room. */
   snapshotEvery?: number
   prepareDoc?: (doc: Y.Doc) => Uint8Array | null
+  /** What each role may not write; by default the room document's rule (interviewer-only places). */
+  forbiddenFor?: RoomDeps['forbiddenFor']
   /** Receives one line per refused or closed connection (with the room id, never the token). */
   log?: (message: string) => void
 }
@@ -32,6 +35,9 @@ export const SYNC_DEFAULTS = {
   pingIntervalMs: 30_000,
   ...SYNC_LIMIT_DEFAULTS,
 } as const
+
+/** Interviewers write anywhere; everyone else (reviewers send nothing) not in interviewer-only places. */
+const roomDocumentRule = (role: Role) => (role === 'interviewer' ? null : isInterviewerOnly)
 
 /** ws's own close code for a frame over maxPayload. */
 const WS_MESSAGE_TOO_BIG = 1009
@@ -60,6 +66,7 @@ export class SyncServer {
       snapshotEvery: options.snapshotEvery ?? SYNC_DEFAULTS.snapshotEvery,
       limits: this.limits,
       prepareDoc: options.prepareDoc,
+      forbiddenFor: options.forbiddenFor ?? roomDocumentRule,
       log: this.log,
     })
     this.wss = new WebSocketServer({
