@@ -15,7 +15,7 @@ test('POST /api/rooms creates a room with one link per role', async ({ request }
   const body = await response.json()
   expect(body.roomId).toMatch(/^[A-Za-z0-9_-]{24}$/)
   for (const role of ['interviewer', 'candidate', 'reviewer']) {
-    expect(body.links[role]).toMatch(new RegExp(`^${app.origin}/r/${body.roomId}#token=[A-Za-z0-9_-]{32}$`))
+    expect(body.links[role]).toMatch(new RegExp(`^${app.origin}/r/${body.roomId}#token=[1-9][0-9]*\\.[A-Za-z0-9_-]{32}$`))
   }
   const tokens = new Set(Object.values(body.links as Record<string, string>).map((link) => link.split('#token=')[1]))
   expect(tokens.size).toBe(3)
@@ -55,8 +55,13 @@ test('the access API answers 401, 403 and 404 for a missing token, a wrong token
   const url = `${app.origin}/api/rooms/${created.roomId}/access`
   expect((await request.get(url)).status()).toBe(401)
   expect((await request.get(url, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(403)
-  const unknown = `${app.origin}/api/rooms/${'Q'.repeat(24)}/access`
-  expect((await request.get(unknown, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(404)
+  const unknownId = 'Q'.repeat(24)
+  const unknown = `${app.origin}/api/rooms/${unknownId}/access`
+  // A wrong token gets the same answer whether or not the room exists.
+  expect((await request.get(unknown, { headers: { Authorization: 'Bearer wrong' } })).status()).toBe(403)
+  expect((await request.get(unknown, { headers: { Authorization: `Bearer ${created.links.candidate.split('#token=')[1]}` } })).status()).toBe(403)
+  // Only a token signed for that room id (by this server's secret) learns that it does not exist.
+  expect((await request.get(unknown, { headers: { Authorization: `Bearer ${app.signedTokenFor(unknownId)}` } })).status()).toBe(404)
 })
 
 test('pages carry the security headers', async ({ request }) => {

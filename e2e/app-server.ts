@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { RoomTokens } from '../server/rooms/tokens'
 
 /** Finds a port that is free now, so a restarted server can come back on the same one. */
 async function freePort(): Promise<number> {
@@ -33,6 +34,12 @@ export class AppServer {
 
   get origin(): string {
     return `http://localhost:${this.port}`
+  }
+
+  /** A token this server would accept for `roomId` (as a candidate) if the room existed. */
+  signedTokenFor(roomId: string): string {
+    const secret = Buffer.from(readFileSync(path.join(this.dataDir, 'token-secret'), 'utf8').trim())
+    return new RoomTokens(secret).tokenFor({ roomId, createdAt: 0, linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 } }, 'candidate')
   }
 
   async launch(): Promise<void> {

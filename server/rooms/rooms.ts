@@ -48,25 +48,7 @@ export async function createRoom(
   return { roomId: room.roomId, links: roomLinks(tokens, room, origin) }
 }
 
-export type RoomAccess =
-  | { ok: true; room: StoredRoom; role: Role }
-  | { ok: false; status: 401 | 403 | 404; error: string }
-
-/** Checks a room token the way the sync server does, for HTTP requests. */
-export async function checkRoomAccess(
-  store: RoomStore,
-  tokens: RoomTokens,
-  roomId: string,
-  token: string | null,
-): Promise<RoomAccess> {
-  if (!isRoomId(roomId)) return { ok: false, status: 404, error: 'Room not found' }
-  if (!token) return { ok: false, status: 401, error: 'This request needs a room link token' }
-  const room = await store.getRoom(roomId)
-  if (!room) return { ok: false, status: 404, error: 'Room not found' }
-  const role = tokens.roleFor(room, token)
-  if (!role) return { ok: false, status: 403, error: 'This link is not valid for this room' }
-  return { ok: true, room, role }
-}
+export { checkRoomAccess, type RoomAccess } from './access'
 
 /** Rebuilds a room's document from the store (everything broadcast is stored first). */
 export async function loadRoomDoc(store: RoomStore, roomId: string): Promise<Y.Doc | null> {

@@ -71,11 +71,17 @@ describe('sync server', () => {
 
   it('S3: refuses a missing token (4401), a wrong token (4403) and an unknown room (4404), creating nothing', async () => {
     const srv = await server()
-    const { roomId } = await srv.createRoom()
+    const { roomId, links } = await srv.createRoom()
     expect(await closeCodeFor(`${srv.url}/${roomId}`)).toBe(CloseCode.noToken)
     expect(await closeCodeFor(`${srv.url}/${roomId}?token=not-the-token`)).toBe(CloseCode.forbidden)
     const unknown = 'A'.repeat(24)
-    expect(await closeCodeFor(`${srv.url}/${unknown}?token=whatever`)).toBe(CloseCode.notFound)
+    // A token signed for a room the store does not have (e.g. one deleted): 4404.
+    const signed = srv.tokens.tokenFor({ roomId: unknown, createdAt: 0, linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 } }, 'candidate')
+    expect(await closeCodeFor(`${srv.url}/${unknown}?token=${signed}`)).toBe(CloseCode.notFound)
+    // A wrong token tells nothing of whether the room exists: 4403 for both.
+    expect(await closeCodeFor(`${srv.url}/${unknown}?token=whatever`)).toBe(CloseCode.forbidden)
+    expect(await closeCodeFor(`${srv.url}/${unknown}?token=${tokenOf(links.candidate)}`)).toBe(CloseCode.forbidden)
+    expect(await closeCodeFor(`${srv.url}/${roomId}?token=${signed}`)).toBe(CloseCode.forbidden)
     expect(await closeCodeFor(`${srv.url}/not-a-room-id?token=x`)).toBe(CloseCode.notFound)
     expect(await srv.store.getRoom(unknown)).toBeNull()
   })

@@ -7,6 +7,7 @@ import type * as Y from 'yjs'
 import { isInterviewerOnly } from '../../lib/room-doc/permissions'
 import { PRIVATE_DOC_SUFFIX } from '../../lib/room-doc/private-notes'
 import { CloseCode, isRoomId, SYNC_PATH_PREFIX, type Role } from '../../lib/sync/protocol'
+import { checkRoomAccess } from '../rooms/access'
 import type { RoomTokens } from '../rooms/tokens'
 import type { RoomStore } from '../store/room-store'
 import { resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
@@ -38,6 +39,13 @@ export const SYNC_DEFAULTS = {
 
 /** Interviewers write anywhere; everyone else (reviewers send nothing) not in interviewer-only places. */
 const roomDocumentRule = (role: Role) => (role === 'interviewer' ? null : isInterviewerOnly)
+
+/** How a refused connection is closed: as HTTP would answer, and a short reason for the client. */
+const ACCESS_REFUSALS = {
+  401: { code: CloseCode.noToken, reason: 'missing token' },
+  403: { code: CloseCode.forbidden, reason: 'invalid token' },
+  404: { code: CloseCode.notFound, reason: 'room not found' },
+} as const
 
 /** ws's own close code for a frame over maxPayload. */
 const WS_MESSAGE_TOO_BIG = 1009
@@ -180,13 +188,10 @@ export class SyncServer {
       closing = true
     })
 
-    if (!isRoomId(roomId)) return end(CloseCode.notFound, 'room not found')
-    if (!token) return end(CloseCode.noToken, 'missing token')
     try {
-      const stored = await this.options.store.getRoom(roomId)
-      if (!stored) return end(CloseCode.notFound, 'room not found')
-      role = this.options.tokens.roleFor(stored, token)
-      if (!role) return end(CloseCode.forbidden, 'invalid token')
+      const access = await checkRoomAccess(this.options.store, this.options.tokens, roomId, token)
+      if (!access.ok) return end(ACCESS_REFUSALS[access.status].code, ACCESS_REFUSALS[access.status].reason, access.error)
+      role = access.role
       // Not a byte of the private document goes to anyone but an interviewer.
       if (isPrivate && role !== 'interviewer') return end(CloseCode.forbidden, 'interviewers only', `a ${role} asked for the private notes`)
       const joining: Peer = {
@@ -220,7 +225,7 @@ export class SyncServer {
       peer = joining
       // A link replaced while this connection was opening must not slip through.
       const current = await this.options.store.getRoom(roomId)
-      if (!current || this.options.tokens.roleFor(current, token) !== role) return end(CloseCode.forbidden, 'link replaced')
+      if (!current || this.options.tokens.roleFor(current, token ?? '') !== role) return end(CloseCode.forbidden, 'link replaced')
       for (const frame of early.splice(0)) receive(frame)
     } catch (error) {
       if (error instanceof RoomCapacityError) return end(CloseCode.overloaded, 'server is at capacity', error.message)
