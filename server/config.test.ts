@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError, loadConfig, syncLimitsOf } from './config'
 import { loadOrCreateTokenSecret } from './rooms/tokens'
 
 describe('configuration', () => {
@@ -27,5 +27,16 @@ describe('configuration', () => {
     expect(loadOrCreateTokenSecret(dir).equals(first)).toBe(true)
     expect(readFileSync(file, 'utf8').trim().length).toBeGreaterThanOrEqual(32)
     expect(loadOrCreateTokenSecret(dir, 'y'.repeat(40)).toString()).toBe('y'.repeat(40))
+  })
+
+  it('C4: sync limits come from the environment; unset ones keep the server defaults; bad ones stop start-up', () => {
+    expect(syncLimitsOf(loadConfig({}))).toEqual({})
+    expect(syncLimitsOf(loadConfig({ SYNC_MAX_MESSAGE_BYTES: '1048576', SYNC_MAX_CONNECTIONS_PER_ROOM: '8' }))).toEqual({
+      maxMessageBytes: 1_048_576,
+      maxConnectionsPerRoom: 8,
+    })
+    expect(() => loadConfig({ SYNC_MESSAGES_PER_SECOND: '0' })).toThrow(/SYNC_MESSAGES_PER_SECOND/)
+    expect(() => loadConfig({ SYNC_MAX_MESSAGE_BYTES: '100' })).toThrow(/SYNC_MAX_MESSAGE_BYTES: must be at least 65536/)
+    expect(() => loadConfig({ SYNC_MAX_LOADED_ROOMS: 'many' })).toThrow(/SYNC_MAX_LOADED_ROOMS/)
   })
 })

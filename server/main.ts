@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import path from 'node:path'
 import next from 'next'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError, loadConfig, syncLimitsOf } from './config'
 import { checkRoomAccess, createRoom, exportStoredRoom, roomLinks, rotateLink } from './rooms/rooms'
 import { loadOrCreateTokenSecret, RoomTokens } from './rooms/tokens'
 import { setRoomServices } from './services'
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.DATA_DIR)
   const store = openSqliteStore(path.join(dataDir, 'rooms.sqlite'))
   const tokens = new RoomTokens(loadOrCreateTokenSecret(dataDir, config.TOKEN_SECRET))
-  const sync = new SyncServer({ store, tokens, unloadAfterMs: config.ROOM_UNLOAD_MS, prepareDoc: migrateStoredRoomDoc, log })
+  const sync = new SyncServer({ ...syncLimitsOf(config), store, tokens, unloadAfterMs: config.ROOM_UNLOAD_MS, prepareDoc: migrateStoredRoomDoc, log })
 
   setRoomServices({
     createRoom: (input, origin) => createRoom(store, tokens, input, origin),
