@@ -2,7 +2,7 @@ import { toRichText, type TLGeoShape, type TLRecord } from '@tldraw/tlschema'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRoomRecords } from '../room-doc/layout'
-import { bindStoreToDoc } from './binding'
+import { batchesOf, bindStoreToDoc } from './binding'
 import { readRecord } from './record-codec'
 import {
   createPeer,
@@ -214,5 +214,33 @@ describe('a long drag', () => {
     expect(shapeOf(a, box)).toMatchObject({ x: 0, y: -1000, props: { w: 2100, h: 2100 } })
     expect(afterMoves - before).toBeLessThan(200)
     expect(afterResize - afterMoves).toBeLessThan(2000 * 20)
+  })
+})
+
+describe('a large paste or import', () => {
+  it('goes out as several updates of about 1 MiB, parents before children, and arrives whole', () => {
+    const [a, b] = syncedPair()
+    const frame = { ...geoShape('frame'), type: 'frame', props: { w: 4000, h: 4000, name: 'Big', color: 'black' } } as unknown as TLRecord
+    const label = 'x'.repeat(400)
+    const shapes = Array.from({ length: 6000 }, (_, i) =>
+      geoShape(`pasted-${i}`, { parentId: (i % 2 === 0 ? frame.id : seededPageId) as TLGeoShape['parentId'], x: i, props: { richText: toRichText(label) } as TLGeoShape['props'] }),
+    )
+    // Children listed first, as a paste may list them.
+    a.store.put([...shapes, frame])
+    expect(a.outbox.length).toBeGreaterThan(3)
+    for (const update of a.outbox) expect(update.byteLength).toBeLessThan(2 * 1024 * 1024)
+    // Delivered one update at a time, the frame is in before any of its children.
+    const arrived: string[] = []
+    b.store.listen(({ changes }) => arrived.push(...Object.keys(changes.added)), { source: 'remote' })
+    deliver(a, b)
+    const framePosition = arrived.indexOf(frame.id)
+    expect(framePosition).toBeGreaterThanOrEqual(0)
+    expect(arrived.indexOf(shapes[0]!.id)).toBeGreaterThan(framePosition)
+    expect(documentRecords(b.store)).toEqual(documentRecords(a.store))
+    expect(documentRecords(b.store).filter((record) => record.typeName === 'shape')).toHaveLength(6001)
+  })
+
+  it('a small change stays one transaction', () => {
+    expect(batchesOf([geoShape('one'), geoShape('two')])).toHaveLength(1)
   })
 })

@@ -22,10 +22,9 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
     // Before the room has loaded, the store's only records are tldraw's defaults: keep them
     // out of the room, whose own document and page replace them on load.
     if (!loaded) return
+    const [first = [], ...rest] = batchesOf(Object.values(changes.added))
     doc.transact(() => {
-      for (const record of Object.values(changes.added)) {
-        writeRoomRecord(records, record)
-      }
+      for (const record of first) writeRoomRecord(records, record)
       for (const [from, to] of Object.values(changes.updated)) {
         // Absent means a remote peer deleted it concurrently: the delete wins.
         const target = records.get(to.id)
@@ -33,6 +32,12 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
       }
       for (const id of Object.keys(changes.removed)) records.delete(id)
     }, origin)
+    // A large paste or import goes out as several updates, none near the server's frame limit.
+    for (const batch of rest) {
+      doc.transact(() => {
+        for (const record of batch) writeRoomRecord(records, record)
+      }, origin)
+    }
   }
 
   const applyFromDoc = (ids: Iterable<string>, removeMissing: boolean) => {
@@ -91,6 +96,49 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc): StoreDocBinding {
       records.unobserveDeep(onDocChange)
     },
   }
+}
+
+/**
+ * JSON bytes of added records past which one store change is written as several Yjs
+ * transactions (each a separate update on the wire). The server's default frame limit is
+ * 8 MiB; an encoded record is about as large as its JSON.
+ */
+export const LARGE_CHANGE_BYTES = 1024 * 1024
+
+/**
+ * Splits added records into batches of about LARGE_CHANGE_BYTES, in an order in which every
+ * batch arrives after what it refers to: pages and assets first, then shapes parents before
+ * children, then bindings (which join shapes). One batch when the change is small.
+ */
+export function batchesOf(added: TLRecord[], maxBytes = LARGE_CHANGE_BYTES): TLRecord[][] {
+  const sizes = new Map(added.map((record) => [record, JSON.stringify(record).length]))
+  let total = 0
+  for (const size of sizes.values()) total += size
+  if (total <= maxBytes) return [added]
+  const byId = new Map(added.map((record) => [record.id as string, record]))
+  const parentOf = (record: TLRecord) => ('parentId' in record ? byId.get(record.parentId as string) : undefined)
+  // Bounded by the number of records, so a (corrupt) cycle of parents cannot loop forever.
+  const depthOf = (record: TLRecord): number => {
+    let depth = 0
+    for (let parent = parentOf(record); parent && depth < added.length; parent = parentOf(parent)) depth += 1
+    return depth
+  }
+  const rank = (record: TLRecord) => (record.typeName === 'shape' ? 1 : record.typeName === 'binding' ? 2 : 0)
+  const ordered = added
+    .map((record) => ({ record, rank: rank(record), depth: record.typeName === 'shape' ? depthOf(record) : 0 }))
+    .sort((a, b) => a.rank - b.rank || a.depth - b.depth)
+  const batches: TLRecord[][] = [[]]
+  let bytes = 0
+  for (const { record } of ordered) {
+    const size = sizes.get(record) ?? 0
+    if (bytes + size > maxBytes && batches.at(-1)!.length > 0) {
+      batches.push([])
+      bytes = 0
+    }
+    batches.at(-1)!.push(record)
+    bytes += size
+  }
+  return batches
 }
 
 /** Whether the room's records include a readable document record and at least one page. */
