@@ -72,3 +72,34 @@ test('pages carry the security headers', async ({ request }) => {
   expect(headers['x-content-type-options']).toBe('nosniff')
   expect(headers['referrer-policy']).toBe('no-referrer')
 })
+
+test('role matrix over HTTP: what each link may ask of every endpoint', async ({ request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Matrix' } })).json()
+  const base = `${app.origin}/api/rooms/${created.roomId}`
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+  const auth = (role: 'interviewer' | 'candidate' | 'reviewer') => ({ Authorization: `Bearer ${created.links[role].split('#token=')[1]}` })
+  const expected = {
+    interviewer: { access: 200, exportJson: 200, exportMd: 200, upload: 201, rotate: 200 },
+    candidate: { access: 200, exportJson: 200, exportMd: 200, upload: 201, rotate: 403 },
+    reviewer: { access: 200, exportJson: 200, exportMd: 200, upload: 403, rotate: 403 },
+  } as const
+  for (const role of ['candidate', 'reviewer', 'interviewer'] as const) {
+    const headers = auth(role)
+    const access = await request.get(`${base}/access`, { headers })
+    expect(access.status(), `${role} access`).toBe(expected[role].access)
+    const info = await access.json()
+    expect(info.role).toBe(role)
+    // Only the interviewer is given the links to share.
+    expect(Boolean(info.links), `${role} sees links`).toBe(role === 'interviewer')
+    expect((await request.get(`${base}/export?format=json`, { headers })).status(), `${role} export json`).toBe(expected[role].exportJson)
+    expect((await request.get(`${base}/export?format=md`, { headers })).status(), `${role} export md`).toBe(expected[role].exportMd)
+    const upload = await request.post(`${base}/assets`, { headers: { ...headers, 'Content-Type': 'application/octet-stream' }, data: png })
+    expect(upload.status(), `${role} upload`).toBe(expected[role].upload)
+    // The candidate link is rotated last (by the interviewer), so the other rows keep working.
+    const rotate = await request.post(`${base}/links`, { headers, data: { role: 'reviewer' } })
+    expect(rotate.status(), `${role} rotate`).toBe(expected[role].rotate)
+  }
+  // The interviewer replaced the reviewer link: the old one is refused everywhere.
+  expect((await request.get(`${base}/access`, { headers: auth('reviewer') })).status()).toBe(403)
+  expect((await request.get(`${base}/export?format=json`, { headers: auth('reviewer') })).status()).toBe(403)
+})

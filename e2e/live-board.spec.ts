@@ -106,7 +106,12 @@ test('two people draw one board live; reload, restart and offline lose nothing; 
 })
 
 test('a link with a wrong token or an unknown room shows a clear message', async ({ page }) => {
+  // A wrong token is told so, whether or not the room exists.
   await page.goto(`${app.origin}/r/${'A'.repeat(24)}#token=nope`)
+  await expect(page.getByRole('heading', { name: 'This link does not open this room' })).toBeVisible()
+  // A link signed for a room that is gone.
+  await page.goto(`${app.origin}/r/${'A'.repeat(24)}#token=${app.signedTokenFor('A'.repeat(24))}`)
+  await page.reload()
   await expect(page.getByRole('heading', { name: 'Room not found' })).toBeVisible()
   await page.goto(`${app.origin}/r/${'A'.repeat(24)}`)
   await expect(page.getByRole('heading', { name: 'This link is incomplete' })).toBeVisible()
