@@ -116,3 +116,34 @@ test('a link with a wrong token or an unknown room shows a clear message', async
   await page.goto(`${app.origin}/r/${'A'.repeat(24)}`)
   await expect(page.getByRole('heading', { name: 'This link is incomplete' })).toBeVisible()
 })
+
+test('a page reloaded while offline still holds its edits, which arrive once the network returns', async ({ browser, request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Offline drill' } })).json()
+  const { context: interviewerContext, page: interviewer } = await joinWithLink(browser, created.links.interviewer, 'Ivy')
+  const { context: candidateContext, page: candidate } = await joinWithLink(browser, created.links.candidate, 'Cora')
+  // The service worker has kept the page and its files.
+  await expect(candidate.locator('html')).toHaveAttribute('data-offline-ready', 'true')
+
+  await candidateContext.setOffline(true)
+  await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline/)
+  await drawRectangle(candidate, 260, 220)
+  await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline - \d+ changes? kept on this device/)
+
+  await test.step('reload with no network: the page opens from the kept files and the board from IndexedDB', async () => {
+    const response = await candidate.reload()
+    expect(response?.fromServiceWorker()).toBe(true)
+    await expect(candidate.locator('.tl-canvas')).toBeVisible()
+    await expect(shapes(candidate)).toHaveCount(1)
+    await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline - \d+ changes? kept on this device/)
+    await candidate.screenshot({ path: 'test-results/screens/offline-reloaded.png' })
+    await expect(shapes(interviewer)).toHaveCount(0)
+  })
+
+  await test.step('back online, the edits reach the other person with no action', async () => {
+    await candidateContext.setOffline(false)
+    await expect(shapes(interviewer)).toHaveCount(1)
+    await expect(candidate.getByTestId('connection-status')).toHaveText('Live · Saved')
+  })
+  await candidateContext.close()
+  await interviewerContext.close()
+})

@@ -17,12 +17,14 @@ import type { RoomAccessInfo } from '@/lib/rooms/api'
 import { ConnectionStatus } from './ConnectionStatus'
 import { Participants } from './Participants'
 import { LoadingScreen, MessageScreen } from './screens'
+import { useOfflineShell } from './useOfflineShell'
 import { describeCloseCode, useRoomConnection } from './useRoomConnection'
 
 const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate', reviewer: 'Review - read only' } as const
 
 export function RoomWorkspace({ roomId, token, access, name }: { roomId: string; token: string; access: RoomAccessInfo; name: string }) {
   const connection = useRoomConnection(roomId, token)
+  useOfflineShell()
   const [editor, setEditor] = useState<Editor | null>(null)
   const [problem, setProblem] = useState<CanvasProblem | null>(null)
   const [participants, setParticipants] = useState<Participant[]>([])

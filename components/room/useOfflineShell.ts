@@ -1,0 +1,35 @@
+'use client'
+
+import { useEffect } from 'react'
+
+/**
+ * Registers the service worker (lib/offline/service-worker.ts) that keeps this page and its
+ * files, so the room opens again while offline, and hands it what the page loaded before it
+ * ran. Sets `data-offline-ready` on <html> once they are kept. Production builds only: in
+ * development a kept page would hide code changes.
+ */
+export function useOfflineShell(): void {
+  useEffect(() => {
+    if (process.env.NODE_ENV !== 'production' || !('serviceWorker' in navigator)) return
+    let cancelled = false
+    const keep = async () => {
+      const registration = await navigator.serviceWorker.ready
+      const urls = [
+        window.location.pathname,
+        ...performance.getEntriesByType('resource').map((entry) => entry.name),
+      ].filter((url) => new URL(url, window.location.origin).origin === window.location.origin)
+      const channel = new MessageChannel()
+      const kept = new Promise<void>((resolve) => (channel.port1.onmessage = () => resolve()))
+      registration.active?.postMessage({ type: 'keep', urls }, [channel.port2])
+      await kept
+      if (!cancelled) document.documentElement.dataset.offlineReady = 'true'
+    }
+    navigator.serviceWorker
+      .register('/sw.js', { scope: '/' })
+      .then(keep)
+      .catch((error: unknown) => console.warn('This page will not open offline:', error))
+    return () => {
+      cancelled = true
+    }
+  }, [])
+}
