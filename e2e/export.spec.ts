@@ -58,6 +58,22 @@ test('the diagram and the interview leave the product as PNG, SVG, .tldr, JSON, 
   await labelShape(page, 'reads')
   await expect(shapes(page)).toHaveCount(3)
 
+  await test.step('an image pasted from the clipboard is uploaded and drawn', async () => {
+    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 160, height: 48 } })
+    await page.mouse.move(canvas.x + 380, canvas.y + 380)
+    await page.evaluate((base64) => {
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))
+      const data = new DataTransfer()
+      data.items.add(new File([bytes], 'logo.png', { type: 'image/png' }))
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    }, png.toString('base64'))
+    const image = page.locator('.tl-shape[data-shape-type="image"] img')
+    await expect(image).toHaveCount(1)
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+    await page.keyboard.press('Escape')
+  })
+  await expect(shapes(page)).toHaveCount(4)
+
   await page.getByRole('button', { name: 'Show scope' }).click()
   await page.getByRole('button', { name: '+ Add requirement' }).click()
   await page.getByRole('textbox', { name: 'Functional requirement 1' }).fill('Users shorten a long URL')
@@ -88,10 +104,29 @@ test('the diagram and the interview leave the product as PNG, SVG, .tldr, JSON, 
   expect(parsed.error).toBe(false)
   // Labels wrap across lines (one <tspan> each), so look for every word.
   for (const word of ['API', 'servers', 'Link', 'store', 'reads']) expect(parsed.labels.includes(word), word).toBe(true)
+  // The pasted image is in the file itself, not a link that needs the room's token.
+  expect(svg).toMatch(/<image[^>]+href="data:image\/png;base64,/)
+
+  await test.step('copy as PNG and as SVG put the diagram on the clipboard', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin })
+    await page.getByRole('button', { name: 'Copy as PNG' }).click()
+    await expect(page.getByText('PNG copied to the clipboard')).toBeVisible()
+    const head = await page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read()
+      const blob = await item!.getType('image/png')
+      return Array.from(new Uint8Array(await blob.arrayBuffer()).subarray(0, 24))
+    })
+    expect(pngSize(Buffer.from(head)).width).toBeGreaterThan(300)
+    await page.getByRole('button', { name: 'Copy as SVG' }).click()
+    await expect(page.getByText('SVG copied to the clipboard')).toBeVisible()
+    const copied = await page.evaluate(() => navigator.clipboard.readText())
+    expect(copied.startsWith('<svg')).toBe(true)
+    expect(copied).toContain('reads')
+  })
 
   const tldr = JSON.parse((await downloadFrom(page, 'tldraw file (.tldr)')).toString('utf8'))
   expect(tldr.tldrawFileFormatVersion).toBeGreaterThan(0)
-  expect(tldr.records.filter((r: { typeName: string }) => r.typeName === 'shape')).toHaveLength(3)
+  expect(tldr.records.filter((r: { typeName: string }) => r.typeName === 'shape')).toHaveLength(4)
 
   const room = JSON.parse((await downloadFrom(page, 'Room (JSON)')).toString('utf8'))
   expect(room.scope.functional[0]).toMatchObject({ text: 'Users shorten a long URL', status: 'agreed', decidedBy: 'Ivy' })
@@ -105,12 +140,12 @@ test('the diagram and the interview leave the product as PNG, SVG, .tldr, JSON, 
     await page.getByRole('radio', { name: 'Replace this page' }).check()
     const file = { name: 'board.tldr', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tldr)) }
     await page.getByLabel('Import a .tldr or room JSON file').setInputFiles(file)
-    await expect(page.getByText('Imported 3 shapes from board.tldr')).toBeVisible()
-    await expect(shapes(page)).toHaveCount(3)
+    await expect(page.getByText('Imported 4 shapes from board.tldr')).toBeVisible()
+    await expect(shapes(page)).toHaveCount(4)
     const bad = { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"nope":true}') }
     await page.getByLabel('Import a .tldr or room JSON file').setInputFiles(bad)
     await expect(page.getByRole('dialog', { name: 'Export' }).getByRole('alert')).toContainText('not a Boxes & Arrows room export')
-    await expect(shapes(page)).toHaveCount(3)
+    await expect(shapes(page)).toHaveCount(4)
   })
 
   await test.step('the printable report prints to PDF with the diagram and every section', async () => {
@@ -121,6 +156,27 @@ test('the diagram and the interview leave the product as PNG, SVG, .tldr, JSON, 
       await expect(report.getByRole('heading', { name: heading, exact: true })).toBeVisible()
     }
     await expect(report.locator('.report__diagram svg, .report__diagram img').first()).toBeVisible()
+    // The uploaded image is drawn in the report too.
+    // The pasted image is a picture of the app's blue logo; the rest of the diagram is black
+    // on white. Count blue pixels in the report's drawing of the board.
+    const bluePixels = async () => {
+      const shot = (await report.locator('.report__diagram img').screenshot()).toString('base64')
+      return report.evaluate(async (base64) => {
+        const img = new Image()
+        img.src = `data:image/png;base64,${base64}`
+        await img.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = img.naturalWidth
+        canvas.height = img.naturalHeight
+        const context = canvas.getContext('2d')!
+        context.drawImage(img, 0, 0)
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
+        let blue = 0
+        for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 120) blue += 1
+        return blue
+      }, shot)
+    }
+    await expect.poll(bluePixels).toBeGreaterThan(20)
     await expect(report.getByText('Agreed by Ivy')).toBeVisible()
     await report.emulateMedia({ media: 'print' })
     await report.screenshot({ path: 'test-results/screens/report.png', fullPage: true })

@@ -1,6 +1,7 @@
 'use client'
 
 import { getAssetUrls } from '@tldraw/assets/selfHosted'
+import { roomAssetStore } from '@/components/canvas/asset-store'
 import { useEffect, useMemo, useState } from 'react'
 import { createTLStore, TldrawImage, type TLStoreSnapshot } from 'tldraw'
 import 'tldraw/tldraw.css'
@@ -26,9 +27,9 @@ export default function ReportApp({ roomId }: { roomId: string }) {
     if (report || !connection || connection.state.kind !== 'live' || !connection.ready) return
     const store = createTLStore()
     const binding = bindStoreToDoc(store, connection.doc)
-    setReport({ room: exportRoom(connection.doc), snapshot: store.getStoreSnapshot(), at: connection.clock.now() })
+    setReport({ room: exportRoom(connection.doc), snapshot: withImageUrls(store.getStoreSnapshot(), roomAssetStore(roomId, token)), at: connection.clock.now() })
     binding.dispose()
-  }, [connection, report])
+  }, [connection, report, roomId, token])
 
   if (!token) return <MessageScreen title="This link is incomplete">Open the report from the room&apos;s Export menu.</MessageScreen>
   if (connection?.state.kind === 'closed') {
@@ -37,6 +38,21 @@ export default function ReportApp({ roomId }: { roomId: string }) {
   }
   if (!report) return <LoadingScreen label="Preparing the report…" />
   return <Report room={report.room} snapshot={report.snapshot} at={report.at} />
+}
+
+/**
+ * The report draws the board outside the editor, where no asset store resolves uploaded
+ * images: give this snapshot (never the room) the URLs the room page would use.
+ */
+function withImageUrls(snapshot: TLStoreSnapshot, assets: ReturnType<typeof roomAssetStore>): TLStoreSnapshot {
+  const store = Object.fromEntries(
+    Object.entries(snapshot.store).map(([id, record]) => {
+      if (record.typeName !== 'asset' || !('src' in record.props) || typeof record.props.src !== 'string') return [id, record]
+      const src = assets.resolve?.(record as never, {} as never)
+      return [id, typeof src === 'string' ? { ...record, props: { ...record.props, src } } : record]
+    }),
+  )
+  return { ...snapshot, store } as TLStoreSnapshot
 }
 
 const decided = (item: Parameters<typeof describeDecision>[0]) => describeDecision(item, (at) => `, ${new Date(at).toLocaleString()}`)
