@@ -10,7 +10,12 @@ import { useEffect } from 'react'
  */
 export function useOfflineShell(): void {
   useEffect(() => {
-    if (process.env.NODE_ENV !== 'production' || !('serviceWorker' in navigator)) return
+    if (!('serviceWorker' in navigator)) return
+    if (process.env.NODE_ENV !== 'production') {
+      // A worker left by a production build on this origin would serve its kept files to development.
+      void navigator.serviceWorker.getRegistrations().then((registrations) => registrations.forEach((registration) => void registration.unregister()))
+      return
+    }
     let cancelled = false
     const keep = async () => {
       const registration = await navigator.serviceWorker.ready
