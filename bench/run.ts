@@ -1,6 +1,7 @@
 /**
  * Sync benchmarks: our server against the reference y-websocket server.
  *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity]
+ *   npm run bench -- --fuzz[=seeds]   (convergence under chaos with many seeds, see bench/fuzz.ts)
  * Each server runs in its own process (CPU 0) and the load in another (CPU 1). A full run
  * (no --only) writes docs/benchmarks.md.
  */
@@ -14,6 +15,7 @@ import { createRoom } from '../server/rooms/rooms'
 import { RoomTokens } from '../server/rooms/tokens'
 import { openSqliteStore } from '../server/store'
 import { boardHistory, boardUpdate } from './board'
+import { runFuzz } from './fuzz'
 import type { LatencyResult, LoadJob, MemoryStats, RoomTarget, StoreTiming, SyncTime, WritePattern } from './messages'
 import {
   canPin,
@@ -631,6 +633,11 @@ const runners: Record<Scenario, () => Promise<void>> = {
 }
 
 async function main(): Promise<void> {
+  const fuzzArg = args.find((arg) => arg === '--fuzz' || arg.startsWith('--fuzz='))
+  if (fuzzArg) {
+    process.exitCode = runFuzz(fuzzArg)
+    return
+  }
   const startedAt = new Date()
   log(`scenarios: ${selected.join(', ')}${quick ? ' (quick)' : ''}; pinning ${canPin ? 'on' : 'off'}`)
   for (const scenario of selected) await runners[scenario]()
