@@ -190,7 +190,10 @@ export class SyncServer {
 
     try {
       const access = await checkRoomAccess(this.options.store, this.options.tokens, roomId, token)
-      if (!access.ok) return end(ACCESS_REFUSALS[access.status].code, ACCESS_REFUSALS[access.status].reason, access.error)
+      if (!access.ok) {
+        const refusal = ACCESS_REFUSALS[access.status]
+        return end(refusal.code, refusal.reason, `${refusal.reason} (${access.error})`)
+      }
       role = access.role
       // Not a byte of the private document goes to anyone but an interviewer.
       if (isPrivate && role !== 'interviewer') return end(CloseCode.forbidden, 'interviewers only', `a ${role} asked for the private notes`)
