@@ -87,11 +87,14 @@ export class RoomRegistry {
     if (!content) return null
     const { doc, storedBytes } = docFromContent(content)
     let documentBytes = storedBytes
+    // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
+    let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined
     if (doc.store.pendingStructs || doc.store.pendingDs) {
       // Stored before updates were validated; a room holds no pending structs (see Room.apply).
       this.options.log?.(`room ${roomId} loaded with changes that can never integrate; they are left out`)
       doc.store.pendingStructs = null
       doc.store.pendingDs = null
+      encoded = undefined
     }
     let lastSeq = content.updates.at(-1)?.seq ?? content.snapshot?.upToSeq ?? 0
     let updatesSinceSnapshot = content.updates.length
@@ -101,7 +104,8 @@ export class RoomRegistry {
       updatesSinceSnapshot += 1
       documentBytes += migration.byteLength
     }
-    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes }, {
+    if (migration) encoded = undefined
+    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes, encoded }, {
       store,
       writer,
       limits: this.limits,

@@ -152,4 +152,40 @@ describe('room', () => {
     expect(room?.doc.getMap('scratch').get('second')).toBeUndefined()
     expect(logs.some((line) => line.includes(roomId) && line.includes('never integrate'))).toBe(true)
   })
+
+  it('RM8: a client with nothing gets the whole document as stored, including changes and deletions since an earlier such request', async () => {
+    const { room, connect } = await setup()
+    const writer = connect('interviewer')
+    const askForEverything = () => {
+      const c = connect()
+      room.receive(c.peer, stateVectorFrame(Y.encodeStateVector(new Y.Doc())))
+      return c
+    }
+    const docFromStep2 = async (c: ReturnType<typeof connect>) => {
+      await room.settled()
+      const doc = new Y.Doc()
+      for (const frame of c.received) if (frame[0] === MessageType.sync && frame[1] === 1) Y.applyUpdate(doc, readStep2(frame))
+      return doc
+    }
+    const before = await docFromStep2(askForEverything())
+    room.receive(writer.peer, updateFrame(scratchUpdate('late', 1)))
+    await room.settled()
+    const afterAdd = await docFromStep2(askForEverything())
+    room.doc.getMap('scratch').delete('late')
+    await room.settled()
+    const afterDelete = await docFromStep2(askForEverything())
+
+    expect(before.getMap('scratch').has('late')).toBe(false)
+    expect(afterAdd.getMap('scratch').get('late')).toBe(1)
+    expect(afterDelete.getMap('scratch').has('late')).toBe(false)
+    expect(Y.encodeStateAsUpdate(afterDelete)).toEqual(Y.encodeStateAsUpdate(room.doc))
+  })
 })
+
+/** The update a sync step 2 frame carries. */
+function readStep2(frame: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(frame)
+  decoding.readVarUint(decoder)
+  decoding.readVarUint(decoder)
+  return decoding.readVarUint8Array(decoder)
+}
