@@ -11,7 +11,8 @@ import { RoomTokens } from '../rooms/tokens'
 import { createMemoryStore, docFromContent, type RoomStore } from '../store'
 import { migrateStoredRoomDoc } from './migrate'
 import { RoomRegistry } from './registry'
-import { stateVectorFrame } from './test-frames'
+import { STORED_REPLY_MIN_BYTES } from './stored-reply'
+import { stateVectorFrame, updateFrame } from './test-frames'
 import { WriteQueue } from './write-queue'
 
 function setup(unloadAfterMs = 20) {
@@ -129,4 +130,34 @@ describe('room registry', () => {
     const stored = docFromContent((await store.loadRoomContent(roomId))!).doc
     expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(received))
   })
+
+  it('R7: a large cold room answers from the store only a client that has nothing, and loads whether or not its client speaks', async () => {
+    const store = createMemoryStore()
+    const { roomId } = await createRoom(store, new RoomTokens(Buffer.from('x'.repeat(32))), { title: 'T' }, 'http://localhost')
+    const content = await store.loadRoomContent(roomId)
+    const { doc } = docFromContent(content!)
+    doc.getMap('scratch').set('bulk', 'x'.repeat(STORED_REPLY_MIN_BYTES))
+    const snapshot = Y.encodeStateAsUpdate(doc)
+    await store.writeSnapshot(roomId, snapshot, content!.updates.at(-1)!.seq)
+    const registry = () => new RoomRegistry({ store, writer: new WriteQueue(store), unloadAfterMs: 20, snapshotEvery: 100 })
+    const storeRead = () => new Promise((resolve) => setImmediate(resolve))
+    const nothing = stateVectorFrame(Y.encodeStateVector(new Y.Doc()))
+
+    const asked = registry()
+    const askedRoom = asked.open(roomId)
+    await storeRead()
+    const reply = asked.answerBeforeLoad(roomId, nothing)
+    expect(reply?.frames).toEqual([updateFrame(snapshot, true)])
+    expect(asked.answerBeforeLoad(roomId, nothing)).toBeNull()
+    expect(await askedRoom).not.toBeNull()
+
+    const withState = registry()
+    const withStateRoom = withState.open(roomId)
+    await storeRead()
+    expect(withState.answerBeforeLoad(roomId, stateVectorFrame(Y.encodeStateVector(doc)))).toBeNull()
+    expect(await withStateRoom).not.toBeNull()
+
+    expect(await registry().open(roomId)).not.toBeNull()
+  })
 })
+
