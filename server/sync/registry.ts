@@ -110,7 +110,8 @@ export class RoomRegistry {
     const { doc, storedBytes } = docFromContent(content)
     // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
     let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined
-    if (doc.store.pendingStructs || doc.store.pendingDs) {
+    const pending = Boolean(doc.store.pendingStructs || doc.store.pendingDs)
+    if (pending) {
       // Stored before updates were validated; a room holds no pending structs (see Room.apply).
       this.options.log?.(`room ${roomId} loaded with changes that can never integrate; they are left out`)
       doc.store.pendingStructs = null
@@ -118,7 +119,8 @@ export class RoomRegistry {
       encoded = undefined
     }
     const lastSeq = content.updates.at(-1)?.seq ?? content.snapshot?.upToSeq ?? 0
-    const updatesSinceSnapshot = content.updates.length
+    // A fresh snapshot leaves pending changes out of what later loads read and answer from the store.
+    const updatesSinceSnapshot = pending ? Math.max(1, content.updates.length) : content.updates.length
     const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes: storedBytes, encoded }, {
       store,
       writer,
@@ -139,6 +141,7 @@ export class RoomRegistry {
       throw error
     }
     this.loaded.set(roomId, room)
+    if (pending) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
     return room
   }
 

@@ -8,6 +8,7 @@ import { createMemoryStore, type RoomStore } from '../store'
 import { SYNC_LIMIT_DEFAULTS, type SyncLimits } from './limits'
 import { RoomRegistry } from './registry'
 import { ConnectionError, type Peer } from './room'
+import { eventually } from '../testing/harness'
 import { awarenessFrame, awarenessUpdate, scratchUpdate, stateVectorFrame, updateFrame } from './test-frames'
 import { WriteQueue } from './write-queue'
 
@@ -137,7 +138,7 @@ describe('room', () => {
     expect(closeCodeOf(() => room.receive(c.peer, probe.subarray(0, 5)))).toBe(CloseCode.badMessage)
   })
 
-  it('RM7: a room whose stored log holds changes that can never integrate loads without them, and says so', async () => {
+  it('RM7: a room whose stored log holds changes that can never integrate loads without them, says so and snapshots without them', async () => {
     const store = createMemoryStore()
     const logs: string[] = []
     const { roomId } = await createRoom(store, new RoomTokens(Buffer.alloc(32, 1)), { title: 'T' }, 'http://localhost')
@@ -151,6 +152,14 @@ describe('room', () => {
     expect(room?.doc.store.pendingStructs).toBeNull()
     expect(room?.doc.getMap('scratch').get('second')).toBeUndefined()
     expect(logs.some((line) => line.includes(roomId) && line.includes('never integrate'))).toBe(true)
+    // A fresh snapshot leaves them out of what later loads read (and send to new clients before building the document).
+    await eventually(async () => {
+      const content = await store.loadRoomContent(roomId)
+      expect(content?.updates).toEqual([])
+      const reloaded = new Y.Doc()
+      Y.applyUpdate(reloaded, content!.snapshot!.data)
+      expect(reloaded.store.pendingStructs).toBeNull()
+    })
   })
 
   it('RM8: a client with nothing gets the whole document as stored, including changes and deletions since an earlier such request', async () => {
