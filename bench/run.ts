@@ -13,7 +13,7 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import { createRoom } from '../server/rooms/rooms'
 import { RoomTokens } from '../server/rooms/tokens'
-import { openSqliteStore } from '../server/store'
+import { docFromContent, openSqliteStore, type RoomStore } from '../server/store'
 import { boardHistory, boardUpdate } from './board'
 import { runFuzz } from './fuzz'
 import type { LatencyResult, LoadJob, MemoryStats, RoomTarget, StoreTiming, SyncTime, WritePattern } from './messages'
@@ -490,6 +490,22 @@ async function syncTimes(
   return result.result.times
 }
 
+/** What the store holds for a room (snapshot and log) against a fresh encoding of its document. */
+async function storedSize(store: RoomStore, roomId: string): Promise<{ stored: number; fresh: number; logRows: number }> {
+  const content = await store.loadRoomContent(roomId)
+  if (!content) throw new Error(`room ${roomId} is not stored`)
+  const log = await store.readUpdateLog(roomId)
+  const { doc } = docFromContent(content)
+  const fresh = Y.encodeStateAsUpdate(doc).byteLength
+  doc.destroy()
+  const stored = (content.snapshot?.data.byteLength ?? 0) + log.reduce((sum, { update }) => sum + update.byteLength, 0)
+  return { stored, fresh, logRows: log.length }
+}
+
+function storedSizeRow(name: string, { stored, fresh, logRows }: Awaited<ReturnType<typeof storedSize>>): string[] {
+  return [`${name}: snapshot + ${logRows} log rows / fresh encoding`, `${stored} / ${fresh} = ${ratio(stored, fresh)}`]
+}
+
 async function coldload(): Promise<void> {
   const { shapes, updates, coldRooms, coldConnections, warmConnections } = sizes.coldload
   log(`coldload: building ${coldRooms + 1} stored rooms of ${shapes} shapes, ${updates} updates each`)
@@ -518,6 +534,7 @@ async function coldload(): Promise<void> {
   const logBytes = content.updates.reduce((sum, { update }) => sum + update.byteLength, 0)
   const lastSeq = content.updates.at(-1)?.seq ?? 0
   await store.writeSnapshot(snapshotted.roomId, roomState, lastSeq)
+  const snapshottedSize = await storedSize(store, snapshotted.roomId)
   await store.close()
   const fileBytes = statSync(file).size
 
@@ -558,6 +575,11 @@ async function coldload(): Promise<void> {
     })
     rows.push(syncTimeRow('reference, loaded room (it has no storage)', summary.reference))
   })
+  // Each log-only room was loaded and unloaded once: the server wrote its snapshot and folded its log.
+  const after = openSqliteStore(file)
+  const reloadedSize = await storedSize(after, cold[0]!.roomId)
+  await after.close()
+  const fileBytesAfter = statSync(file).size
   const p50 = (times: SyncTime[] | undefined) => percentile(sortedOf((times ?? []).map((t) => t.fromOpenMs)), 0.5)
   report({
     title: '4. Cold load',
@@ -572,7 +594,10 @@ async function coldload(): Promise<void> {
           [`update log (${content.updates.length} rows incl. seed)`, `${logBytes} (${kib(logBytes)} KiB)`],
           ['Y.encodeStateAsUpdate of the same doc (= the snapshot)', `${roomState.byteLength} (${kib(roomState.byteLength)} KiB)`],
           ['log / state', ratio(logBytes, roomState.byteLength)],
+          storedSizeRow('stored after the bench wrote the snapshot', snapshottedSize),
+          storedSizeRow('stored after the server loaded and unloaded a log-only room', reloadedSize),
           [`SQLite file for ${coldRooms + 1} such rooms (one with a snapshot)`, `${fileBytes} (${mib(fileBytes)} MiB)`],
+          ['SQLite file after the run (every room snapshotted, logs folded)', `${fileBytesAfter} (${mib(fileBytesAfter)} MiB)`],
         ],
       ),
       '',

@@ -1,4 +1,4 @@
-import type { RoomContent, RoomStore, StoredRoom, StoredUpdate } from './room-store'
+import { KEPT_HISTORY_SHARE, type RoomContent, type RoomStore, type StoredRoom, type StoredUpdate } from './room-store'
 import { RoomExistsError, RoomNotFoundError } from './store-errors'
 
 interface MemoryRoom {
@@ -9,6 +9,18 @@ interface MemoryRoom {
 
 const copyRoom = (room: StoredRoom): StoredRoom => ({ ...room, linkGenerations: { ...room.linkGenerations } })
 const copyUpdate = (u: StoredUpdate): StoredUpdate => ({ seq: u.seq, at: u.at, update: u.update.slice() })
+
+/** The log without the updates up to upToSeq, but for the newest of them within keepBytes. */
+function foldLog(log: StoredUpdate[], upToSeq: number, keepBytes: number): StoredUpdate[] {
+  let kept = 0
+  let firstKept = log.findIndex((u) => u.seq > upToSeq)
+  if (firstKept === -1) firstKept = log.length
+  while (firstKept > 0 && kept + log[firstKept - 1]!.update.byteLength <= keepBytes) {
+    firstKept -= 1
+    kept += log[firstKept]!.update.byteLength
+  }
+  return log.slice(firstKept)
+}
 
 /** A RoomStore in process memory with the SQLite store's semantics; bytes are copied in and out. */
 export function createMemoryStore(): RoomStore {
@@ -57,6 +69,7 @@ export function createMemoryStore(): RoomStore {
       // A snapshot that finished after a newer one must not replace it.
       if (entry.snapshot && entry.snapshot.upToSeq > upToSeq) return
       entry.snapshot = { data: data.slice(), upToSeq, at: Date.now() }
+      entry.log = foldLog(entry.log, upToSeq, data.byteLength * KEPT_HISTORY_SHARE)
     },
     async readUpdateLog(roomId, afterSeq = 0) {
       return (rooms.get(roomId)?.log ?? []).filter((u) => u.seq > afterSeq).map(copyUpdate)

@@ -20,6 +20,13 @@ export interface UpdateToAppend {
   at: number
 }
 
+/**
+ * Of the updates a snapshot covers, a store keeps the newest whose bytes add up to at most this
+ * share of the snapshot's bytes: a recent history with timestamps, while a room takes at most
+ * (1 + share) times its document, plus the updates since its last snapshot.
+ */
+export const KEPT_HISTORY_SHARE = 0.25
+
 /** What loading a room returns: the latest snapshot (if any) and every update after it. */
 export interface RoomContent {
   snapshot: { data: Uint8Array; upToSeq: number } | null
@@ -38,9 +45,15 @@ export interface RoomStore {
   /** Appends updates of any rooms in one atomic write; returns their sequence numbers in order. */
   appendUpdates(updates: UpdateToAppend[]): Promise<number[]>
   loadRoomContent(roomId: string): Promise<RoomContent | null>
-  /** Stores a snapshot covering every update up to and including upToSeq. */
+  /**
+   * Stores a snapshot covering every update up to and including upToSeq, unless a newer one is
+   * stored, and folds the log it covers away but for a recent history (see KEPT_HISTORY_SHARE).
+   */
   writeSnapshot(roomId: string, data: Uint8Array, upToSeq: number): Promise<void>
-  /** Every update with its timestamp, oldest first (the log survives snapshots, for replay). */
+  /**
+   * The updates the store holds, with their timestamps, oldest first: every one after the latest
+   * snapshot and the recent history before it. Older updates live on only in the snapshot.
+   */
   readUpdateLog(roomId: string, afterSeq?: number): Promise<StoredUpdate[]>
   close(): Promise<void>
 }

@@ -33,6 +33,29 @@ describe('sqlite store', () => {
     expect(() => openSqliteStore(file)).toThrow(/schema version/)
   })
 
+  it('gives the pages of folded updates back to the file system (a new file uses incremental auto_vacuum)', async () => {
+    const file = tempFile()
+    const store = openSqliteStore(file)
+    const pages = () => {
+      const raw = new Database(file, { readonly: true })
+      try {
+        return { autoVacuum: raw.pragma('auto_vacuum', { simple: true }), pages: raw.pragma('page_count', { simple: true }) as number }
+      } finally {
+        raw.close()
+      }
+    }
+    await store.createRoom({ roomId: 'r1', createdAt: 1, linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 } }, new Uint8Array([0]))
+    const updates = Array.from({ length: 400 }, (_, i) => ({ roomId: 'r1', update: new Uint8Array(2_000).fill(i & 0xff), at: i }))
+    const seqs = await store.appendUpdates(updates)
+    const before = pages()
+    await store.writeSnapshot('r1', new Uint8Array(100), seqs.at(-1)!)
+    const after = pages()
+    await store.close()
+    expect(before.autoVacuum).toBe(2)
+    expect(before.pages).toBeGreaterThan(200)
+    expect(after.pages).toBeLessThan(before.pages / 10)
+  })
+
   it('keeps every acknowledged update when the process is killed right after appendUpdates resolved', async () => {
     const file = tempFile()
     const root = fileURLToPath(new URL('../..', import.meta.url))

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { RoomStore, StoredRoom, StoredUpdate, UpdateToAppend } from './room-store'
+import { KEPT_HISTORY_SHARE, type RoomStore, type StoredRoom, type StoredUpdate, type UpdateToAppend } from './room-store'
 import { RoomExistsError, RoomNotFoundError } from './store-errors'
 
 export interface SqliteRoomStore extends RoomStore {
@@ -88,6 +88,9 @@ export function openSqliteStore(file: string): SqliteRoomStore {
   mkdirSync(path.dirname(file), { recursive: true })
   const db = new Database(file)
   try {
+    // Folding logs frees pages, which a new file hands back to the file system (see writeSnapshot).
+    // Only a file without tables can switch, and before WAL mode is set; older files reuse their free pages.
+    if (db.pragma('user_version', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL')
     db.pragma('journal_mode = WAL')
     // NORMAL under WAL: a committed transaction survives a process crash; only an OS crash or power loss can drop the last ones.
     db.pragma('synchronous = NORMAL')
@@ -118,6 +121,14 @@ export function openSqliteStore(file: string): SqliteRoomStore {
     INSERT INTO snapshots (room_id, up_to_seq, data, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (room_id) DO UPDATE SET up_to_seq = excluded.up_to_seq, data = excluded.data, at = excluded.at
     WHERE excluded.up_to_seq >= snapshots.up_to_seq`)
+  // Deletes the updates up to upToSeq but the newest of them that fit in keepBytes.
+  const foldLog = db.prepare<{ roomId: string; upToSeq: number; keepBytes: number }>(`
+    DELETE FROM updates WHERE room_id = @roomId AND seq <= (
+      SELECT seq FROM (
+        SELECT seq, SUM(length(data)) OVER (ORDER BY seq DESC) AS newer_bytes
+        FROM updates WHERE room_id = @roomId AND seq <= @upToSeq
+      ) WHERE newer_bytes > @keepBytes ORDER BY seq DESC LIMIT 1
+    )`)
 
   const requireRoom = (roomId: string): void => {
     if (!selectRoom.get(roomId)) throw new RoomNotFoundError(roomId)
@@ -142,9 +153,10 @@ export function openSqliteStore(file: string): SqliteRoomStore {
       updates: selectUpdates.all(roomId, snapshot?.up_to_seq ?? 0).map(toUpdate),
     }
   })
-  const writeSnapshot = db.transaction((roomId: string, data: Uint8Array, upToSeq: number) => {
+  const writeSnapshot = db.transaction((roomId: string, data: Uint8Array, upToSeq: number): number => {
     requireRoom(roomId)
-    upsertSnapshot.run(roomId, upToSeq, data, Date.now())
+    if (upsertSnapshot.run(roomId, upToSeq, data, Date.now()).changes === 0) return 0
+    return foldLog.run({ roomId, upToSeq, keepBytes: data.byteLength * KEPT_HISTORY_SHARE }).changes
   })
 
   return {
@@ -166,7 +178,8 @@ export function openSqliteStore(file: string): SqliteRoomStore {
       return loadRoomContent(roomId)
     },
     async writeSnapshot(roomId, data, upToSeq) {
-      writeSnapshot(roomId, data, upToSeq)
+      // Frees the pages the folded updates took (no-op for files made before auto_vacuum was set).
+      if (writeSnapshot(roomId, data, upToSeq) > 0) db.pragma('incremental_vacuum')
     },
     async readUpdateLog(roomId, afterSeq = 0) {
       return selectUpdates.all(roomId, afterSeq).map(toUpdate)

@@ -1,24 +1,18 @@
 import { createTLSchema } from '@tldraw/tlschema'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { migrateRoomDoc } from '../../lib/room-doc'
 import { seedInterview } from '../../lib/room-doc/interview'
 
 const schema = createTLSchema()
 
 /**
- * Brings a loaded room up to this server's tldraw schema and room layout. Returns the update the migration
- * made (to be stored), or null when the room was already current.
+ * Brings a loaded room up to this server's tldraw schema and room layout, in one transaction;
+ * changes nothing in a current room. The room stores and sends the change like any other.
  */
-export function migrateStoredRoomDoc(doc: Y.Doc): Uint8Array | null {
-  const updates: Uint8Array[] = []
-  const collect = (update: Uint8Array) => updates.push(update)
-  doc.on('update', collect)
-  try {
+export function migrateStoredRoomDoc(doc: Y.Doc): void {
+  doc.transact(() => {
     migrateRoomDoc(doc, schema)
     // Rooms created before the interview layout get its defaults; a no-op for newer rooms.
     seedInterview(doc)
-  } finally {
-    doc.off('update', collect)
-  }
-  return updates.length > 0 ? Y.mergeUpdates(updates) : null
+  })
 }

@@ -4,6 +4,7 @@ import { docFromContent } from '../store/room-content'
 import { CloseCode } from '../../lib/sync/protocol'
 import { resolveLimits, type SyncLimits } from './limits'
 import { Room, type RoomDeps } from './room'
+import { answersFromStore, asksForEverything, FIRST_FRAME_WAIT_MS, storedReply, type SnapshotContent, type StoredReply } from './stored-reply'
 import type { WriteQueue } from './write-queue'
 
 export interface RegistryOptions {
@@ -13,8 +14,11 @@ export interface RegistryOptions {
   snapshotEvery: number
   /** Limits of rooms and their connections; SYNC_LIMIT_DEFAULTS for what is not given. */
   limits?: Partial<SyncLimits>
-  /** Runs on a freshly loaded document, e.g. to migrate it; returns an update to store, if any. */
-  prepareDoc?: (doc: Y.Doc) => Uint8Array | null
+  /**
+   * Runs on a freshly loaded room's document, e.g. to migrate it. What it changes is stored and
+   * sent like any change: clients answered from the store during the load receive it.
+   */
+  prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write in a room's document (see RoomDeps.forbiddenFor). */
   forbiddenFor?: RoomDeps['forbiddenFor']
   log?: (message: string) => void
@@ -31,6 +35,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Promise<Room | null>>()
   private readonly loaded = new Map<string, Room>()
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>()
+  /** Loads waiting for a client to speak, which may be answered from the store (see answerBeforeLoad). */
+  private readonly awaitingFirstFrame = new Map<string, { content: SnapshotContent; spoke: () => void }>()
   private readonly limits: SyncLimits
 
   constructor(private readonly options: RegistryOptions) {
@@ -62,6 +68,20 @@ export class RoomRegistry {
     return loading
   }
 
+  /**
+   * For a frame that a client of a loading room sent: the frames that answer it from the store,
+   * when it asks for the whole document (a client that has nothing) and the load waits for it;
+   * null otherwise, and the loaded room handles the frame. Any frame ends the load's wait, so a
+   * client with a state of its own does not wait for the document longer than it must.
+   */
+  answerBeforeLoad(roomId: string, frame: Uint8Array): StoredReply | null {
+    const waiting = this.awaitingFirstFrame.get(roomId)
+    if (!waiting) return null
+    this.awaitingFirstFrame.delete(roomId)
+    waiting.spoke()
+    return asksForEverything(frame) ? storedReply(waiting.content) : null
+  }
+
   /** The room if it is loaded, without loading it. */
   loadedRoom(roomId: string): Room | undefined {
     return this.loaded.get(roomId)
@@ -87,23 +107,23 @@ export class RoomRegistry {
     const { store, writer } = this.options
     const content = await store.loadRoomContent(roomId)
     if (!content) return null
+    // Building a large document takes longer than a new client takes to ask for it: answer from the store first.
+    if (answersFromStore(content, this.options.snapshotEvery)) await this.firstFrame(roomId, content)
     const { doc, storedBytes } = docFromContent(content)
-    let documentBytes = storedBytes
-    if (doc.store.pendingStructs || doc.store.pendingDs) {
+    // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
+    let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined
+    const pending = Boolean(doc.store.pendingStructs || doc.store.pendingDs)
+    if (pending) {
       // Stored before updates were validated; a room holds no pending structs (see Room.apply).
       this.options.log?.(`room ${roomId} loaded with changes that can never integrate; they are left out`)
       doc.store.pendingStructs = null
       doc.store.pendingDs = null
+      encoded = undefined
     }
-    let lastSeq = content.updates.at(-1)?.seq ?? content.snapshot?.upToSeq ?? 0
-    let updatesSinceSnapshot = content.updates.length
-    const migration = this.options.prepareDoc?.(doc)
-    if (migration) {
-      lastSeq = await writer.write(roomId, migration)
-      updatesSinceSnapshot += 1
-      documentBytes += migration.byteLength
-    }
-    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes }, {
+    const lastSeq = content.updates.at(-1)?.seq ?? content.snapshot?.upToSeq ?? 0
+    // A fresh snapshot leaves pending changes out of what later loads read and answer from the store.
+    const updatesSinceSnapshot = pending ? Math.max(1, content.updates.length) : content.updates.length
+    const room: Room = new Room(roomId, doc, { lastSeq, updatesSinceSnapshot, documentBytes: storedBytes, encoded }, {
       store,
       writer,
       limits: this.limits,
@@ -117,8 +137,30 @@ export class RoomRegistry {
         r.destroy(CloseCode.serverError, 'could not store the change')
       },
     })
+    try {
+      this.options.prepareDoc?.(doc)
+    } catch (error) {
+      room.destroy(CloseCode.serverError, 'could not open the room')
+      throw error
+    }
     this.loaded.set(roomId, room)
+    if (pending) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
     return room
+  }
+
+  /** Resolves once a client of the loading room speaks (see answerBeforeLoad), or after FIRST_FRAME_WAIT_MS. */
+  private firstFrame(roomId: string, content: SnapshotContent): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.awaitingFirstFrame.delete(roomId)
+        resolve()
+      }, FIRST_FRAME_WAIT_MS)
+      const spoke = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.awaitingFirstFrame.set(roomId, { content, spoke })
+    })
   }
 
   private scheduleUnload(room: Room): void {

@@ -8,6 +8,7 @@ import { createMemoryStore, type RoomStore } from '../store'
 import { SYNC_LIMIT_DEFAULTS, type SyncLimits } from './limits'
 import { RoomRegistry } from './registry'
 import { ConnectionError, type Peer } from './room'
+import { eventually } from '../testing/harness'
 import { awarenessFrame, awarenessUpdate, scratchUpdate, stateVectorFrame, updateFrame } from './test-frames'
 import { WriteQueue } from './write-queue'
 
@@ -137,7 +138,7 @@ describe('room', () => {
     expect(closeCodeOf(() => room.receive(c.peer, probe.subarray(0, 5)))).toBe(CloseCode.badMessage)
   })
 
-  it('RM7: a room whose stored log holds changes that can never integrate loads without them, and says so', async () => {
+  it('RM7: a room whose stored log holds changes that can never integrate loads without them, says so and snapshots without them', async () => {
     const store = createMemoryStore()
     const logs: string[] = []
     const { roomId } = await createRoom(store, new RoomTokens(Buffer.alloc(32, 1)), { title: 'T' }, 'http://localhost')
@@ -151,5 +152,49 @@ describe('room', () => {
     expect(room?.doc.store.pendingStructs).toBeNull()
     expect(room?.doc.getMap('scratch').get('second')).toBeUndefined()
     expect(logs.some((line) => line.includes(roomId) && line.includes('never integrate'))).toBe(true)
+    // A fresh snapshot leaves them out of what later loads read (and send to new clients before building the document).
+    await eventually(async () => {
+      const content = await store.loadRoomContent(roomId)
+      expect(content?.updates).toEqual([])
+      const reloaded = new Y.Doc()
+      Y.applyUpdate(reloaded, content!.snapshot!.data)
+      expect(reloaded.store.pendingStructs).toBeNull()
+    })
+  })
+
+  it('RM8: a client with nothing gets the whole document as stored, including changes and deletions since an earlier such request', async () => {
+    const { room, connect } = await setup()
+    const writer = connect('interviewer')
+    const askForEverything = () => {
+      const c = connect()
+      room.receive(c.peer, stateVectorFrame(Y.encodeStateVector(new Y.Doc())))
+      return c
+    }
+    const docFromStep2 = async (c: ReturnType<typeof connect>) => {
+      await room.settled()
+      const doc = new Y.Doc()
+      for (const frame of c.received) if (frame[0] === MessageType.sync && frame[1] === 1) Y.applyUpdate(doc, readStep2(frame))
+      return doc
+    }
+    const before = await docFromStep2(askForEverything())
+    room.receive(writer.peer, updateFrame(scratchUpdate('late', 1)))
+    await room.settled()
+    const afterAdd = await docFromStep2(askForEverything())
+    room.doc.getMap('scratch').delete('late')
+    await room.settled()
+    const afterDelete = await docFromStep2(askForEverything())
+
+    expect(before.getMap('scratch').has('late')).toBe(false)
+    expect(afterAdd.getMap('scratch').get('late')).toBe(1)
+    expect(afterDelete.getMap('scratch').has('late')).toBe(false)
+    expect(Y.encodeStateAsUpdate(afterDelete)).toEqual(Y.encodeStateAsUpdate(room.doc))
   })
 })
+
+/** The update a sync step 2 frame carries. */
+function readStep2(frame: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(frame)
+  decoding.readVarUint(decoder)
+  decoding.readVarUint(decoder)
+  return decoding.readVarUint8Array(decoder)
+}

@@ -116,6 +116,8 @@ export interface LoadedRoomState {
   updatesSinceSnapshot: number
   /** Bytes the stored document takes at most (its snapshot and updates); measured when it matters. */
   documentBytes: number
+  /** The document as one update, when the load had it at hand (a snapshot with nothing after it). */
+  encoded?: Uint8Array
 }
 
 /** What the room keeps about one connection. */
@@ -145,6 +147,11 @@ export class Room {
   private estimatedBytes: number
   /** Bytes added to the estimate since the document was last measured exactly. */
   private unmeasuredBytes: number
+  /**
+   * The whole document as one update, until it next changes. Every new client asks for all of
+   * it, and encoding a large board takes longer than sending it.
+   */
+  private encoded: Uint8Array | null
   private failed = false
   private destroyed = false
 
@@ -158,8 +165,10 @@ export class Room {
     this.updatesSinceSnapshot = state.updatesSinceSnapshot
     this.estimatedBytes = state.documentBytes
     this.unmeasuredBytes = state.documentBytes
+    this.encoded = state.encoded ?? null
     this.awareness = new awarenessProtocol.Awareness(doc)
     this.awareness.setLocalState(null)
+    doc.on('update', this.forgetEncoding)
     doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
@@ -218,12 +227,7 @@ export class Room {
         const { stateVector } = message
         checked(() => inspectStateVector(stateVector, this.deps.limits))
         // Only send what is stored, so nothing a client sees can be lost by a crash.
-        this.afterWrites(peer, () => {
-          const reply = encoding.createEncoder()
-          encoding.writeVarUint(reply, MessageType.sync)
-          syncProtocol.writeSyncStep2(reply, this.doc, stateVector)
-          peer.socket.send(encoding.toUint8Array(reply))
-        })
+        this.afterWrites(peer, () => peer.socket.send(this.syncStep2(stateVector)))
         break
       }
       case 'update':
@@ -283,7 +287,9 @@ export class Room {
     this.destroyed = true
     for (const peer of [...this.sessions.keys()]) peer.socket.close(code, reason)
     this.sessions.clear()
+    this.doc.off('update', this.forgetEncoding)
     this.doc.off('update', this.onDocUpdate)
+    this.encoded = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.destroy()
@@ -355,12 +361,32 @@ export class Room {
     }
   }
 
-  /** The whole document as one update; measures the document on the way. */
+  /** The whole document as one update (encoded again only after it changed); measures the document on the way. */
   private encodeDocument(): Uint8Array {
-    const data = Y.encodeStateAsUpdate(this.doc)
-    this.estimatedBytes = data.byteLength
+    this.encoded ??= Y.encodeStateAsUpdate(this.doc)
+    this.estimatedBytes = this.encoded.byteLength
     this.unmeasuredBytes = 0
-    return data
+    return this.encoded
+  }
+
+  private readonly forgetEncoding = (): void => {
+    this.encoded = null
+  }
+
+  /**
+   * Sync step 2 for a client's state vector. A client with nothing gets the kept encoding of the
+   * whole document; for any other, Yjs encodes only what it lacks, which is cheaper than
+   * diffing the kept encoding (Y.diffUpdate decodes all of it).
+   */
+  private syncStep2(stateVector: Uint8Array): Uint8Array {
+    const reply = encoding.createEncoder()
+    encoding.writeVarUint(reply, MessageType.sync)
+    if (Y.decodeStateVector(stateVector).size > 0) syncProtocol.writeSyncStep2(reply, this.doc, stateVector)
+    else {
+      encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2)
+      encoding.writeVarUint8Array(reply, this.encodeDocument())
+    }
+    return encoding.toUint8Array(reply)
   }
 
   private receiveAwareness(peer: Peer, session: Session, update: Uint8Array): void {

@@ -3,12 +3,17 @@ import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
+import { createTLSchema, type TLGeoShape } from '@tldraw/tlschema'
 import { getRoomMeta, getRoomRecords, RoomMetaKey } from '../../lib/room-doc'
 import { addFunctional, readFunctional, readTimer, setRequirementStatus, updateTimer } from '../../lib/room-doc/interview'
 import { startTimer } from '../../lib/session'
 import { CloseCode, MessageType } from '../../lib/sync/protocol'
-import { createMemoryStore, type RoomStore } from '../store'
+import { readRecord, writeRoomRecord } from '../../lib/tldraw-binding'
+import { geoShape } from '../../lib/tldraw-binding/testing'
+import { createMemoryStore, docFromContent, type RoomStore } from '../store'
 import { connectClient, eventually, startTestServer, tokenOf, type TestClient } from '../testing/harness'
+import { migrateStoredRoomDoc } from './migrate'
+import { STORED_REPLY_MIN_BYTES } from './stored-reply'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 const cleanups: Array<() => Promise<void> | void> = []
@@ -318,3 +323,90 @@ describe('interviewer-only parts of the room document', () => {
     expect(interviewer.closeCodes).toEqual([])
   })
 })
+
+/** Makes a created, never loaded room large enough to be answered from the store, as one snapshot. */
+async function storeLargeSnapshot(store: RoomStore, roomId: string, change: (doc: Y.Doc) => void = () => undefined): Promise<Y.Doc> {
+  const content = await store.loadRoomContent(roomId)
+  const { doc } = docFromContent(content!)
+  doc.transact(() => {
+    doc.getMap('scratch').set('bulk', 'x'.repeat(STORED_REPLY_MIN_BYTES))
+    change(doc)
+  })
+  await store.writeSnapshot(roomId, Y.encodeStateAsUpdate(doc), content!.updates.at(-1)!.seq)
+  return doc
+}
+
+/** A geo shape with a plain `text` prop under a geo schema of version 9, as an older tldraw wrote it. */
+function writeAsOldTldraw(doc: Y.Doc): void {
+  const current = createTLSchema().serialize()
+  getRoomMeta(doc).set(RoomMetaKey.tldrawSchema, { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.geo': 9 } })
+  const { richText: _richText, ...props } = geoShape('old').props
+  const old = { ...geoShape('old'), props: { ...props, text: 'Cache' } }
+  writeRoomRecord(getRoomRecords(doc), old)
+}
+
+/** A bare client that asks for the whole document as it opens and keeps the sync frames it receives, in order. */
+function askForEverything(url: string) {
+  const frames: Array<{ syncType: number; update: Uint8Array }> = []
+  const ws = new WebSocket(url)
+  cleanups.push(() => ws.terminate())
+  ws.on('open', () => ws.send(new Uint8Array([MessageType.sync, 0, 1, 0])))
+  ws.on('message', (data: Buffer) => {
+    const decoder = decoding.createDecoder(new Uint8Array(data))
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return
+    const syncType = decoding.readVarUint(decoder)
+    if (syncType !== 0) frames.push({ syncType, update: decoding.readVarUint8Array(decoder) })
+  })
+  /** The document of the frames received so far, up to and including sync step 2 when `untilStep2`. */
+  const doc = (untilStep2 = false) => {
+    const received = new Y.Doc()
+    const step2 = frames.findIndex((f) => f.syncType === 1)
+    for (const { update } of untilStep2 ? frames.slice(0, step2 + 1) : frames) Y.applyUpdate(received, update)
+    return received
+  }
+  const step2 = eventually(() => expect(frames.some((f) => f.syncType === 1)).toBe(true))
+  return { frames, doc, step2 }
+}
+
+describe('cold rooms', () => {
+  it('S16: a new client of a large cold room gets the stored room first, then the migration its load made, as an update', async () => {
+    const srv = await server({ prepareDoc: migrateStoredRoomDoc })
+    const { roomId, links } = await srv.createRoom()
+    await storeLargeSnapshot(srv.store, roomId, writeAsOldTldraw)
+    const c = askForEverything(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)
+    await c.step2
+
+    // Sync step 2 holds the room as stored, before its document was built and migrated.
+    const shapeIn = (doc: Y.Doc) => readRecord<TLGeoShape>(getRoomRecords(doc).get('shape:old')!)
+    expect(shapeIn(c.doc(true))?.props).toHaveProperty('text', 'Cache')
+    await eventually(() => expect(shapeIn(c.doc())?.props).not.toHaveProperty('text'))
+    const room = srv.sync.registry.loadedRoom(roomId)!
+    await room.settled()
+    const received = c.doc()
+    expect(shapeIn(received)?.props).toHaveProperty('richText')
+    expect(getRoomMeta(received).get(RoomMetaKey.tldrawSchema)).toEqual(createTLSchema().serialize())
+    expect(Y.encodeStateVector(received)).toEqual(Y.encodeStateVector(room.doc))
+    expect(Y.encodeStateAsUpdate(received)).toEqual(Y.encodeStateAsUpdate(room.doc))
+  })
+
+  it('S17: a large cold room with updates after its snapshot sends them, merged, before the snapshot as sync step 2', async () => {
+    const srv = await server()
+    const { roomId, links } = await srv.createRoom()
+    const doc = await storeLargeSnapshot(srv.store, roomId)
+    const later: Uint8Array[] = []
+    doc.on('update', (update: Uint8Array) => later.push(update))
+    doc.getMap('scratch').set('bulk', 'replaced')
+    doc.getMap('scratch').set('after', 1)
+    await srv.store.appendUpdates(later.map((update) => ({ roomId, update, at: Date.now() })))
+    const c = askForEverything(`${srv.url}/${roomId}?token=${tokenOf(links.candidate)}`)
+    await c.step2
+
+    expect(c.frames.map((f) => f.syncType).slice(0, 2)).toEqual([2, 1])
+    const atStep2 = c.doc(true)
+    expect(atStep2.getMap('scratch').toJSON()).toEqual({ bulk: 'replaced', after: 1 })
+    expect(atStep2.store.pendingStructs).toBeNull()
+    const stored = docFromContent((await srv.store.loadRoomContent(roomId))!).doc
+    expect(Y.encodeStateVector(atStep2)).toEqual(Y.encodeStateVector(stored))
+  })
+})
+

@@ -10,7 +10,7 @@ import { CloseCode, isRoomId, SYNC_PATH_PREFIX, type Role } from '../../lib/sync
 import { checkRoomAccess } from '../rooms/access'
 import type { RoomTokens } from '../rooms/tokens'
 import type { RoomStore } from '../store/room-store'
-import { resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
+import { messageCost, resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
 import { RoomCapacityError, RoomRegistry } from './registry'
 import { ConnectionError, type Peer, type Room, type RoomDeps } from './room'
 import { WriteQueue } from './write-queue'
@@ -23,7 +23,7 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
   unloadAfterMs?: number
   /** Stored updates between two snapshots of a room. */
   snapshotEvery?: number
-  prepareDoc?: (doc: Y.Doc) => Uint8Array | null
+  prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write; by default the room document's rule (interviewer-only places). */
   forbiddenFor?: RoomDeps['forbiddenFor']
   /** Receives one line per refused or closed connection (with the room id, never the token). */
@@ -152,6 +152,8 @@ export class SyncServer {
 
     let room: Room | null = null
     let peer: Peer | null = null
+    /** The connection, once it may see the room, until the room has loaded. */
+    let waiting: Peer | null = null
     const bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond)
     const early: Uint8Array[] = []
     let earlyBytes = 0
@@ -165,11 +167,21 @@ export class SyncServer {
         else end(CloseCode.serverError, 'server error', `could not handle a frame: ${String(error)}`)
       }
     }
+    /** A request for the whole document while the room loads, answered from the store (see RoomRegistry.answerBeforeLoad). */
+    const answerBeforeLoad = (frame: Uint8Array): boolean => {
+      const reply = waiting && this.registry.answerBeforeLoad(docName, frame)
+      if (!waiting || !reply) return false
+      if (!bucket.take(messageCost(frame.byteLength, limits) + messageCost(reply.bytes, limits))) {
+        end(CloseCode.rateLimited, 'too many messages')
+      } else for (const replyFrame of reply.frames) waiting.socket.send(replyFrame)
+      return true
+    }
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (closing || ws.readyState !== WebSocket.OPEN) return
       if (!isBinary) return end(CloseCode.badMessage, 'binary frames only', 'a text frame')
       const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       if (room) return receive(frame)
+      if (answerBeforeLoad(frame)) return
       earlyBytes += frame.byteLength
       if (early.length >= limits.maxFramesBeforeLoad || earlyBytes > limits.maxBytesBeforeLoad) {
         return end(CloseCode.rateLimited, 'too many messages', 'too much sent before the room loaded')
@@ -215,6 +227,7 @@ export class SyncServer {
           close: (code, reason) => end(code as CloseCode, reason),
         },
       }
+      waiting = joining
       for (let attempt = 0; attempt < 3 && !room; attempt += 1) {
         const opened = await this.registry.open(docName)
         if (!opened) return end(CloseCode.notFound, 'room not found')
@@ -224,6 +237,7 @@ export class SyncServer {
         }
         if (opened.join(joining)) room = opened
       }
+      waiting = null
       if (!room) return end(CloseCode.overloaded, 'room is reloading')
       peer = joining
       // A link replaced while this connection was opening must not slip through.
