@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(config.DATA_DIR)
   const store = openSqliteStore(path.join(dataDir, 'rooms.sqlite'))
   const tokens = new RoomTokens(loadOrCreateTokenSecret(dataDir, config.TOKEN_SECRET))
-  const sync = new SyncServer({ ...syncLimitsOf(config), store, tokens, unloadAfterMs: config.ROOM_UNLOAD_MS, prepareDoc: migrateStoredRoomDoc, log })
+  const sync = new SyncServer({ ...syncLimitsOf(config), store, tokens, unloadAfterMs: config.ROOM_UNLOAD_MS, hibernateAfterMs: config.ROOM_HIBERNATE_MS, prepareDoc: migrateStoredRoomDoc, log })
 
   setRoomServices({
     createRoom: (input, origin) => createRoom(store, tokens, input, origin),

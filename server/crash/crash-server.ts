@@ -28,6 +28,7 @@ const running = await startSyncServer({
   store,
   tokens: new RoomTokens(loadOrCreateTokenSecret(dataDir, config.TOKEN_SECRET)),
   unloadAfterMs: config.ROOM_UNLOAD_MS,
+  hibernateAfterMs: config.ROOM_HIBERNATE_MS,
   snapshotEvery: config.SNAPSHOT_EVERY,
   prepareDoc: migrateStoredRoomDoc,
   log: (message) => console.error(message),

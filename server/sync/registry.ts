@@ -21,6 +21,8 @@ export interface RegistryOptions {
   prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write in a room's document (see RoomDeps.forbiddenFor). */
   forbiddenFor?: RoomDeps['forbiddenFor']
+  /** See RoomDeps.hibernateAfterMs. */
+  hibernateAfterMs?: number
   log?: (message: string) => void
 }
 
@@ -129,6 +131,7 @@ export class RoomRegistry {
       limits: this.limits,
       log: this.options.log,
       forbiddenFor: this.options.forbiddenFor,
+      hibernateAfterMs: this.options.hibernateAfterMs,
       snapshotEvery: this.options.snapshotEvery,
       onEmpty: (r) => this.scheduleUnload(r),
       onFailed: (r, error) => {

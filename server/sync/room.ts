@@ -108,6 +108,11 @@ export interface RoomDeps {
    * can connect. An update that touches one is refused whole and ends its connection (4403).
    */
   forbiddenFor?: (role: Role) => ((place: DocPlace) => boolean) | null
+  /**
+   * Milliseconds without a document change after which the room keeps only its encoding and
+   * frees the Y.Doc (see Room); 0 or absent: never.
+   */
+  hibernateAfterMs?: number
   log?: (message: string) => void
 }
 
@@ -152,12 +157,22 @@ export class Room {
    * it, and encoding a large board takes longer than sending it.
    */
   private encoded: Uint8Array | null
+  /** The state vector of `encoded`, for greeting new clients while the room hibernates. */
+  private encodedStateVector: Uint8Array | null = null
+  /**
+   * The document, or null while the room hibernates: after hibernateAfterMs without a change
+   * it keeps only `encoded` (a fraction of the memory a Y.Doc takes) and answers new clients
+   * from it; the next change, or a client that already has part of the room, rebuilds it.
+   */
+  private live: Y.Doc | null
+  private hibernateTimer: NodeJS.Timeout | null = null
+  private lastChangeAt = Date.now()
   private failed = false
   private destroyed = false
 
   constructor(
     readonly roomId: string,
-    readonly doc: Y.Doc,
+    doc: Y.Doc,
     state: LoadedRoomState,
     private readonly deps: RoomDeps,
   ) {
@@ -166,11 +181,61 @@ export class Room {
     this.estimatedBytes = state.documentBytes
     this.unmeasuredBytes = state.documentBytes
     this.encoded = state.encoded ?? null
-    this.awareness = new awarenessProtocol.Awareness(doc)
+    // Presence needs a document only for a client id of its own; not the room's content.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc())
     this.awareness.setLocalState(null)
+    this.live = doc
+    this.watch(doc)
+    this.awareness.on('update', this.onAwarenessUpdate)
+    this.scheduleHibernation()
+  }
+
+  /** The room's document, rebuilt from its encoding if the room hibernates. */
+  get doc(): Y.Doc {
+    if (this.live) return this.live
+    const doc = new Y.Doc({ gc: true })
+    if (this.encoded) Y.applyUpdate(doc, this.encoded)
+    this.live = doc
+    this.watch(doc)
+    this.lastChangeAt = Date.now()
+    this.scheduleHibernation()
+    return doc
+  }
+
+  /** True while the room keeps only its encoding. */
+  get hibernating(): boolean {
+    return this.live === null
+  }
+
+  private watch(doc: Y.Doc): void {
     doc.on('update', this.forgetEncoding)
     doc.on('update', this.onDocUpdate)
-    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /** Starts the hibernation clock if it is not running; a change only moves `lastChangeAt`. */
+  private scheduleHibernation(delay = this.deps.hibernateAfterMs ?? 0): void {
+    if (!this.deps.hibernateAfterMs || this.hibernateTimer || this.destroyed) return
+    this.hibernateTimer = setTimeout(() => void this.hibernate(), delay)
+    this.hibernateTimer.unref()
+  }
+
+  /** Frees the document once every change is stored and none came for hibernateAfterMs; keeps its encoding. */
+  private async hibernate(): Promise<void> {
+    this.hibernateTimer = null
+    const quiet = Date.now() - this.lastChangeAt
+    const after = this.deps.hibernateAfterMs ?? 0
+    if (quiet < after) return this.scheduleHibernation(after - quiet)
+    const tail = this.tail
+    await tail
+    // A change meanwhile restarted the clock; a failed room is on its way out.
+    if (this.tail !== tail || this.hibernateTimer || this.failed || this.destroyed || !this.live) return
+    const doc = this.live
+    this.encodeDocument()
+    this.encodedStateVector = null
+    doc.off('update', this.forgetEncoding)
+    doc.off('update', this.onDocUpdate)
+    doc.destroy()
+    this.live = null
   }
 
   get connectionCount(): number {
@@ -188,7 +253,12 @@ export class Room {
     this.sessions.set(peer, { synced: false, held: [], heldBytes: 0, reviewerUpdates: 0, announced: new Set() })
     const step1 = encoding.createEncoder()
     encoding.writeVarUint(step1, MessageType.sync)
-    syncProtocol.writeSyncStep1(step1, this.doc)
+    if (this.live) syncProtocol.writeSyncStep1(step1, this.live)
+    else {
+      this.encodedStateVector ??= Y.encodeStateVectorFromUpdate(this.encoded!)
+      encoding.writeVarUint(step1, syncProtocol.messageYjsSyncStep1)
+      encoding.writeVarUint8Array(step1, this.encodedStateVector)
+    }
     peer.socket.send(encoding.toUint8Array(step1))
     const states = this.awareness.getStates()
     if (states.size > 0) {
@@ -287,12 +357,16 @@ export class Room {
     this.destroyed = true
     for (const peer of [...this.sessions.keys()]) peer.socket.close(code, reason)
     this.sessions.clear()
-    this.doc.off('update', this.forgetEncoding)
-    this.doc.off('update', this.onDocUpdate)
+    if (this.hibernateTimer) clearTimeout(this.hibernateTimer)
+    if (this.live) {
+      this.live.off('update', this.forgetEncoding)
+      this.live.off('update', this.onDocUpdate)
+      this.live.destroy()
+      this.live = null
+    }
     this.encoded = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
-    this.doc.destroy()
   }
 
   private receiveUpdate(peer: Peer, session: Session, update: Uint8Array, step2: boolean): void {
@@ -363,7 +437,10 @@ export class Room {
 
   /** The whole document as one update (encoded again only after it changed); measures the document on the way. */
   private encodeDocument(): Uint8Array {
-    this.encoded ??= Y.encodeStateAsUpdate(this.doc)
+    if (!this.encoded) {
+      this.encoded = Y.encodeStateAsUpdate(this.doc)
+      this.encodedStateVector = null
+    }
     this.estimatedBytes = this.encoded.byteLength
     this.unmeasuredBytes = 0
     return this.encoded
@@ -371,6 +448,7 @@ export class Room {
 
   private readonly forgetEncoding = (): void => {
     this.encoded = null
+    this.encodedStateVector = null
   }
 
   /**
@@ -431,6 +509,8 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.lastChangeAt = Date.now()
+    this.scheduleHibernation()
     this.estimatedBytes += update.byteLength
     this.unmeasuredBytes += update.byteLength
     const stored = this.deps.writer.write(this.roomId, update)

@@ -410,3 +410,46 @@ describe('cold rooms', () => {
   })
 })
 
+
+describe('hibernating rooms', () => {
+  it('S18: a quiet room frees its document, answers newcomers from its encoding, and wakes on the next change', async () => {
+    const srv = await server({ hibernateAfterMs: 40 })
+    const { roomId, links } = await srv.createRoom()
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([a.synced, b.synced])
+    a.doc.getMap('scratch').set('before', 1)
+    await eventually(() => expect(b.doc.getMap('scratch').get('before')).toBe(1))
+    const room = () => srv.sync.registry.loadedRoom(roomId)!
+    await eventually(() => expect(room().hibernating).toBe(true))
+
+    // A newcomer with nothing gets the whole room without waking it.
+    const c = client(srv, roomId, tokenOf(links.reviewer))
+    await c.synced
+    expect(c.doc.getMap('scratch').get('before')).toBe(1)
+    expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(a.doc))
+    expect(room().hibernating).toBe(true)
+
+    // A change wakes it; everyone gets it and it is stored; the write guard still applies.
+    b.doc.getMap('scratch').set('after', 2)
+    await eventually(() => expect(a.doc.getMap('scratch').get('after')).toBe(2))
+    await eventually(() => expect(c.doc.getMap('scratch').get('after')).toBe(2))
+    expect(room().hibernating).toBe(false)
+    getRoomMeta(b.doc).set(RoomMetaKey.title, 'not yours')
+    await eventually(() => expect(b.closeCodes).toContain(CloseCode.forbidden))
+    expect(getRoomMeta(a.doc).get(RoomMetaKey.title)).not.toBe('not yours')
+
+    // Quiet again: a client that reconnects with part of the room gets what it lacks.
+    await eventually(() => expect(room().hibernating).toBe(true))
+    a.provider.disconnect()
+    const d = client(srv, roomId, tokenOf(links.interviewer))
+    await d.synced
+    d.doc.getMap('scratch').set('while a was away', 3)
+    await eventually(() => expect(c.doc.getMap('scratch').get('while a was away')).toBe(3))
+    a.provider.connect()
+    await eventually(() => expect(a.doc.getMap('scratch').get('while a was away')).toBe(3))
+    await eventually(() => expect(room().hibernating).toBe(true))
+    await srv.sync.registry.loadedRoom(roomId)!.settled()
+    expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(a.doc))
+  })
+})

@@ -26,6 +26,8 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
   prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write; by default the room document's rule (interviewer-only places). */
   forbiddenFor?: RoomDeps['forbiddenFor']
+  /** Milliseconds without a change after which a loaded room frees its Y.Doc and keeps only its encoding (0: never). */
+  hibernateAfterMs?: number
   /** Receives one line per refused or closed connection (with the room id, never the token). */
   log?: (message: string) => void
 }
@@ -33,6 +35,7 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
 export const SYNC_DEFAULTS = {
   unloadAfterMs: 30_000,
   snapshotEvery: 500,
+  hibernateAfterMs: 60_000,
   pingIntervalMs: 30_000,
   ...SYNC_LIMIT_DEFAULTS,
 } as const
@@ -75,6 +78,7 @@ export class SyncServer {
       limits: this.limits,
       prepareDoc: options.prepareDoc,
       forbiddenFor: options.forbiddenFor ?? roomDocumentRule,
+      hibernateAfterMs: options.hibernateAfterMs ?? SYNC_DEFAULTS.hibernateAfterMs,
       log: this.log,
     })
     this.wss = new WebSocketServer({
