@@ -1,6 +1,6 @@
 /**
  * Our sync server alone in its own process, for the benchmark runner:
- *   node --expose-gc --import tsx bench/our-server.ts --data-dir=<dir> [--memory] [--unload-ms=<n>]
+ *   node --expose-gc --import tsx bench/our-server.ts --data-dir=<dir> [--memory] [--unload-ms=<n>] [--hibernate-ms=<n>]
  * The token secret comes from BENCH_TOKEN_SECRET (hex) so the runner can build rooms itself.
  * It reports its port, creates rooms and reports its memory over IPC.
  */
@@ -9,7 +9,7 @@ import { createRoom } from '../server/rooms/rooms'
 import { RoomTokens } from '../server/rooms/tokens'
 import { createMemoryStore, openSqliteStore, type RoomStore } from '../server/store'
 import { migrateStoredRoomDoc } from '../server/sync/migrate'
-import { startSyncServer } from '../server/sync/sync-server'
+import { startSyncServer, SYNC_DEFAULTS } from '../server/sync/sync-server'
 import { hasType, sendToParent, type RoomTarget, type StoreTiming, type ToServer } from './messages'
 import { answerRunner } from './probe'
 import { percentile, sortedOf } from './stats'
@@ -76,6 +76,8 @@ const running = await startSyncServer({
   tokens,
   port: 0,
   unloadAfterMs: Number(flag('unload-ms') ?? 30_000),
+  // As in production unless told: quiet rooms hibernate after a minute.
+  hibernateAfterMs: Number(flag('hibernate-ms') ?? SYNC_DEFAULTS.hibernateAfterMs),
   // As in production (server/main.ts): rooms are brought up to the current schema on load.
   prepareDoc: migrateStoredRoomDoc,
   log: (message) => console.error(message),

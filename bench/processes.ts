@@ -169,10 +169,12 @@ export async function startOurServer(options: {
   secretHex: string
   memoryStore?: boolean
   unloadMs?: number
+  hibernateMs?: number
 }): Promise<ServerProcess> {
   const args = [...extraNodeOptions('BENCH_SERVER_NODE_OPTIONS'), '--expose-gc', '--import', 'tsx', 'bench/our-server.ts', `--data-dir=${options.dataDir}`]
   if (options.memoryStore) args.push('--memory')
   if (options.unloadMs !== undefined) args.push(`--unload-ms=${options.unloadMs}`)
+  if (options.hibernateMs !== undefined) args.push(`--hibernate-ms=${options.hibernateMs}`)
   const node = spawnNode(SERVER_CPU, args, { BENCH_TOKEN_SECRET: options.secretHex })
   const { port } = await nextOfType<FromServer, 'ready'>(node, 'ready', 60_000)
   return serverProcess('ours', node, `ws://127.0.0.1:${port}/sync`)

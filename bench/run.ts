@@ -99,7 +99,7 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
   }
 }
 
-function startServer(kind: ServerKind, options: { memoryStore?: boolean; unloadMs?: number; dataDir?: string } = {}) {
+function startServer(kind: ServerKind, options: { memoryStore?: boolean; unloadMs?: number; hibernateMs?: number; dataDir?: string } = {}) {
   return kind === 'reference'
     ? startReferenceServer
     : () => startOurServer({ dataDir: options.dataDir ?? tempDir('ours'), secretHex, ...options })
@@ -382,8 +382,11 @@ interface MemoryRun {
   rooms: number
 }
 
-async function memoryRun(kind: ServerKind, shapes: number, roomCount: number, upload: Uint8Array): Promise<MemoryRun> {
-  return withServer(startServer(kind), async (server) => {
+/** How long a quiet room of ours waits before it hibernates, in the memory scenario's quiet case. */
+const QUIET_HIBERNATE_MS = 1_000
+
+async function memoryRun(kind: ServerKind, shapes: number, roomCount: number, upload: Uint8Array, quiet = false): Promise<MemoryRun> {
+  return withServer(startServer(kind, quiet ? { hibernateMs: QUIET_HIBERNATE_MS } : {}), async (server) => {
     const rooms = await server.createRooms(roomCount, `memory-${shapes}`)
     await sleep(500)
     const before = await server.stats()
@@ -392,6 +395,8 @@ async function memoryRun(kind: ServerKind, shapes: number, roomCount: number, up
       { kind: 'hold', url: server.url, rooms, upload, expectShapes: shapes },
       {
         onHeld: async () => {
+          // Quiet rooms: every room has had time to hibernate (no change for QUIET_HIBERNATE_MS).
+          if (quiet) await sleep(QUIET_HIBERNATE_MS * 3)
           after = await server.stats()
         },
       },
@@ -410,16 +415,16 @@ async function memory(): Promise<void> {
   const perRoom: string[] = []
   for (const { shapes, rooms } of sizes.memory) {
     const upload = boardUpdate(shapes)
-    const runs: Partial<Record<ServerKind, MemoryRun>> = {}
-    for (const kind of ['ours', 'reference'] as const) {
+    const runs: Partial<Record<ServerKind | 'quiet', MemoryRun>> = {}
+    for (const kind of ['ours', 'quiet', 'reference'] as const) {
       log(`memory: ${kind}, ${rooms} rooms of ${shapes} shapes`)
-      const run = await memoryRun(kind, shapes, rooms, upload)
+      const run = kind === 'quiet' ? await memoryRun('ours', shapes, rooms, upload, true) : await memoryRun(kind, shapes, rooms, upload)
       runs[kind] = run
       const rss = (run.after.rss - run.before.rss) / rooms
       const heap = (run.after.heapUsed - run.before.heapUsed) / rooms
       const external = (run.after.external - run.before.external) / rooms
       rows.push([
-        kind,
+        kind === 'quiet' ? `ours, quiet (hibernated after ${QUIET_HIBERNATE_MS / 1000} s)` : kind,
         String(shapes),
         String(rooms),
         kib(upload.byteLength),
@@ -430,18 +435,19 @@ async function memory(): Promise<void> {
         mib(external),
       ])
     }
-    const { ours, reference } = runs
-    if (ours && reference) {
-      const per = (run: MemoryRun, key: 'rss' | 'heapUsed') => (run.after[key] - run.before[key]) / run.rooms
+    const { ours, quiet, reference } = runs
+    if (ours && quiet && reference) {
+      const per = (run: MemoryRun, key: 'rss' | 'heapUsed' | 'external') => (run.after[key] - run.before[key]) / run.rooms
+      const total = (run: MemoryRun) => per(run, 'heapUsed') + per(run, 'external')
       perRoom.push(
-        `${shapes} shapes: RSS per room ours / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))}, heap per room ${ratio(per(ours, 'heapUsed'), per(reference, 'heapUsed'))}`,
+        `${shapes} shapes: heap + external per room, ours active ${mib(total(ours))} MiB, ours quiet ${mib(total(quiet))} MiB, reference ${mib(total(reference))} MiB (quiet / reference ${ratio(total(quiet), total(reference))}); RSS per room active / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))}`,
       )
     }
   }
   report({
     title: '3. Memory per loaded room',
     body: [
-      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. Server memory after two forced GCs, before and after; per room = difference / rooms.',
+      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. Server memory after two forced GCs, before and after; per room = difference / rooms. "ours" is measured right after the uploads, while every room holds its Y.Doc; "quiet" once the rooms have had no change for longer than the hibernation delay and keep only their encoding (in production ROOM_HIBERNATE_MS, 60 s; 1 s here). The encoding is a Uint8Array, counted under external memory.',
       '',
       table(
         ['server', 'shapes', 'rooms', 'board update KiB', 'RSS MiB before -> after', 'heap MiB before -> after', 'RSS MiB / room', 'heap MiB / room', 'external MiB / room'],
