@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeRoomStoreContract } from './room-store.contract'
 import { openSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite-store'
+import { eventually } from '../testing/harness'
 
 const tempDirs: string[] = []
 const tempFile = () => {
@@ -79,5 +80,21 @@ describe('sqlite store', () => {
     const stored = new Map((await store.readUpdateLog('r1')).map((u) => [u.seq, [...u.update]]))
     await store.close()
     for (const ack of acks) ack.seqs.forEach((seq, i) => expect(stored.get(seq)).toEqual(ack.updates[i]))
+  })
+
+  it('checkpoints the WAL from its worker, not in the commits of its writer', async () => {
+    const file = tempFile()
+    const store = openSqliteStore(file)
+    await store.createRoom({ roomId: 'r1', createdAt: 0, linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 } }, new Uint8Array([0]))
+    const emptySize = statSync(file).size
+    // 200 pages of updates: far below the writer's own checkpoint threshold.
+    for (let batch = 0; batch < 50; batch++) {
+      await store.appendUpdates([0, 1, 2, 3].map((i) => ({ roomId: 'r1', at: batch, update: new Uint8Array(4000).fill(i) })))
+    }
+    // Only a checkpoint moves pages from the WAL into the database file.
+    await eventually(() => expect(statSync(file).size).toBeGreaterThan(emptySize + 100 * 4096))
+    await store.close()
+    // The worker's connection is closed too: the last connection to close removes the WAL.
+    expect(existsSync(`${file}-wal`)).toBe(false)
   })
 })

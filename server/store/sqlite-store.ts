@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { KEPT_HISTORY_SHARE, type RoomStore, type StoredRoom, type StoredUpdate, type UpdateToAppend } from './room-store'
 import { RoomExistsError, RoomNotFoundError } from './store-errors'
+import { startWalCheckpointer } from './wal-checkpointer'
 
 export interface SqliteRoomStore extends RoomStore {
   readonly file: string
@@ -101,6 +102,8 @@ export function openSqliteStore(file: string): SqliteRoomStore {
     db.close()
     throw error
   }
+  // Checkpoints off the thread that commits, so no commit waits for one (see wal-checkpointer.ts).
+  const checkpointer = startWalCheckpointer(db, file, (message) => console.error(`${file}: ${message}`))
 
   const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?')
   const insertRoom = db.prepare<[string, number, number, number, number]>(
@@ -185,6 +188,7 @@ export function openSqliteStore(file: string): SqliteRoomStore {
       return selectUpdates.all(roomId, afterSeq).map(toUpdate)
     },
     async close() {
+      await checkpointer.stop()
       if (db.open) db.close()
     },
   }

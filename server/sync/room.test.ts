@@ -46,7 +46,7 @@ async function setup(limits: Partial<SyncLimits> = {}) {
     room.join(peer)
     return { peer, received, closes, storedAtReceipt }
   }
-  return { room, registry, stored, connect }
+  return { room, registry, store, stored, connect }
 }
 
 function closeCodeOf(run: () => void): number | null {
@@ -188,6 +188,28 @@ describe('room', () => {
     expect(afterAdd.getMap('scratch').get('late')).toBe(1)
     expect(afterDelete.getMap('scratch').has('late')).toBe(false)
     expect(Y.encodeStateAsUpdate(afterDelete)).toEqual(Y.encodeStateAsUpdate(room.doc))
+  })
+
+  it('RM8: a room snapshots after about snapshotEvery stored updates, and the snapshot with the log after it rebuilds the room', async () => {
+    const { room, store, connect } = await setup()
+    const writer = connect()
+    const other = connect('interviewer')
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room.doc))
+    client.on('update', (update: Uint8Array) => room.receive(writer.peer, updateFrame(update)))
+    // snapshotEvery is 100, give or take a quarter.
+    for (let i = 0; i < 130; i++) client.getMap('scratch').set('k', i)
+    await room.settled()
+    // The snapshot waits for a later turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve))
+    await room.settled()
+    const content = await store.loadRoomContent(room.roomId)
+    expect(content?.snapshot).not.toBeNull()
+    const rebuilt = new Y.Doc()
+    Y.applyUpdate(rebuilt, content?.snapshot?.data ?? new Uint8Array())
+    for (const { update } of content?.updates ?? []) Y.applyUpdate(rebuilt, update)
+    expect(rebuilt.getMap('scratch').get('k')).toBe(129)
+    expect(other.received.filter(isUpdateFrame)).toHaveLength(130)
   })
 })
 

@@ -149,6 +149,9 @@ export class Room {
   private tail: Promise<void> = Promise.resolve()
   private lastSeq: number
   private updatesSinceSnapshot: number
+  /** Stored updates after which the next snapshot is due: snapshotEvery, give or take a quarter. */
+  private snapshotAfter: number
+  private snapshotQueued = false
   private estimatedBytes: number
   /** Bytes added to the estimate since the document was last measured exactly. */
   private unmeasuredBytes: number
@@ -178,6 +181,7 @@ export class Room {
   ) {
     this.lastSeq = state.lastSeq
     this.updatesSinceSnapshot = state.updatesSinceSnapshot
+    this.snapshotAfter = jittered(deps.snapshotEvery)
     this.estimatedBytes = state.documentBytes
     this.unmeasuredBytes = state.documentBytes
     this.encoded = state.encoded ?? null
@@ -345,10 +349,7 @@ export class Room {
   /** Writes a snapshot if updates were stored since the last one. */
   async snapshotIfStale(): Promise<void> {
     await this.tail
-    if (this.updatesSinceSnapshot === 0 || this.failed) return
-    const upToSeq = this.lastSeq
-    await this.deps.store.writeSnapshot(this.roomId, this.encodeDocument(), upToSeq)
-    this.updatesSinceSnapshot = 0
+    await this.snapshot()
   }
 
   /** Closes every connection and frees the document. */
@@ -521,7 +522,7 @@ export class Room {
     ).catch((error: unknown) => this.fail(error))
   }
 
-  private async afterStored(update: Uint8Array, origin: unknown, seq: number): Promise<void> {
+  private afterStored(update: Uint8Array, origin: unknown, seq: number): void {
     if (this.failed) return
     this.lastSeq = seq
     this.updatesSinceSnapshot += 1
@@ -530,10 +531,23 @@ export class Room {
     syncProtocol.writeUpdate(encoder, update)
     const frame = encoding.toUint8Array(encoder)
     for (const peer of this.sessions.keys()) if (peer !== origin) peer.socket.send(frame)
-    if (this.updatesSinceSnapshot >= this.deps.snapshotEvery) {
-      this.updatesSinceSnapshot = 0
-      await this.deps.store.writeSnapshot(this.roomId, this.encodeDocument(), seq)
+    if (this.updatesSinceSnapshot >= this.snapshotAfter && !this.snapshotQueued) {
+      // Off the broadcast path: the snapshot covers whatever is stored when its turn comes.
+      this.snapshotQueued = true
+      this.deps.writer.later(() => this.snapshot().catch((error: unknown) => this.fail(error)))
     }
+  }
+
+  /** Stores the document as a snapshot if updates were stored since the last one. */
+  private async snapshot(): Promise<void> {
+    this.snapshotQueued = false
+    if (this.updatesSinceSnapshot === 0 || this.failed || this.destroyed) return
+    // The document holds every stored update (and maybe some not yet stored, which replay harmlessly).
+    const upToSeq = this.lastSeq
+    const data = this.encodeDocument()
+    this.updatesSinceSnapshot = 0
+    this.snapshotAfter = jittered(this.deps.snapshotEvery)
+    await this.deps.store.writeSnapshot(this.roomId, data, upToSeq)
   }
 
   private fail(error: unknown): void {
@@ -555,6 +569,11 @@ export class Room {
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
     return encoding.toUint8Array(encoder)
   }
+}
+
+/** `every`, give or take a quarter, so that rooms loaded together do not snapshot together. */
+function jittered(every: number): number {
+  return Math.max(1, Math.round(every * (0.75 + Math.random() / 2)))
 }
 
 /** Runs a payload check, turning InvalidPayload into the close it calls for. */

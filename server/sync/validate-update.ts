@@ -162,7 +162,7 @@ function readContentLength(reader: Reader, kind: number): number {
       return count
     }
     case Content.binary:
-      reader.bytes()
+      reader.skipBytes()
       return 1
     case Content.string:
       return reader.stringLength()
@@ -252,11 +252,6 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false
-  return true
-}
-
 /** lib0 decoding with every read bounds-checked (lib0's readUint8 reads past the end silently). */
 class Reader {
   private readonly decoder: decoding.Decoder
@@ -290,20 +285,27 @@ class Reader {
     return decoding.readVarString(this.decoder)
   }
 
-  /** The length of a string in UTF-16 units (as Yjs counts text), decoding only what is not ASCII. */
+  /**
+   * Skips a string, checking that it is UTF-8 (Yjs's decoder throws otherwise), and returns
+   * its length in UTF-16 units (as Yjs counts text). ASCII, nearly every string of a board,
+   * is checked where it lies: no view is made and nothing is decoded.
+   */
   stringLength(): number {
-    const bytes = decoding.readVarUint8Array(this.decoder)
-    return isAscii(bytes) ? bytes.length : decodeUtf8(bytes).length
+    const length = this.uint()
+    const { arr, pos } = this.decoder
+    this.skip(length)
+    for (let i = pos; i < pos + length; i++) {
+      if ((arr[i] as number) > 0x7f) return decodeUtf8(arr.subarray(pos, pos + length)).length
+    }
+    return length
   }
 
-  /** Skips a string, checking that it is UTF-8 (Yjs's decoder throws otherwise). */
   skipString(): void {
-    const bytes = decoding.readVarUint8Array(this.decoder)
-    if (!isAscii(bytes)) decodeUtf8(bytes)
+    this.stringLength()
   }
 
-  bytes(): Uint8Array {
-    return decoding.readVarUint8Array(this.decoder)
+  skipBytes(): void {
+    this.skip(this.uint())
   }
 
   /** Parses JSON text after checking its nesting (JSON.stringify of a deep value overflows the stack). */
@@ -365,7 +367,7 @@ class Reader {
         return
       }
       case 116:
-        this.bytes()
+        this.skipBytes()
         return
       default:
         throw new InvalidPayload(`unknown value tag ${tag}`)

@@ -13,6 +13,7 @@ interface PendingWrite extends UpdateToAppend {
 export class WriteQueue {
   private pending: PendingWrite[] = []
   private writing: Promise<void> = Promise.resolve()
+  private readonly chores: Array<() => Promise<void>> = []
 
   constructor(private readonly store: RoomStore) {}
 
@@ -23,6 +24,24 @@ export class WriteQueue {
     })
   }
 
+  /**
+   * Runs `chore` (a room's snapshot) in a later turn of the event loop, one chore a turn.
+   * Rooms loaded together and written at one rate reach their snapshots together; done in
+   * one turn, every one of them would encode and store while all broadcasts wait.
+   */
+  later(chore: () => Promise<void>): void {
+    if (this.chores.push(chore) === 1) setImmediate(this.runChore)
+  }
+
+  private readonly runChore = (): void => {
+    const chore = this.chores.shift()
+    if (this.chores.length > 0) setImmediate(this.runChore)
+    // The updates of this turn go first: a snapshot then holds stored changes only, and
+    // their broadcasts never wait for it.
+    if (this.pending.length > 0) this.flush()
+    if (chore) this.writing = this.writing.then(chore).catch(() => undefined)
+  }
+
   /** Resolves once everything queued so far is stored (or failed). */
   async idle(): Promise<void> {
     while (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve))
@@ -31,6 +50,7 @@ export class WriteQueue {
 
   private flush(): void {
     const batch = this.pending
+    if (batch.length === 0) return
     this.pending = []
     this.writing = this.writing.then(async () => {
       try {

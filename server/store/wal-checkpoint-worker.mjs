@@ -1,0 +1,27 @@
+// The worker thread of server/store/wal-checkpointer.ts (plain JavaScript: a worker thread
+// gets no TypeScript loader under tsx or vitest). It opens its own connection to the store's
+// file and checkpoints the WAL now and then; see wal-checkpointer.ts for why.
+import Database from 'better-sqlite3'
+import { parentPort, workerData } from 'node:worker_threads'
+
+const { file, intervalMs } = workerData
+const db = new Database(file, { fileMustExist: true })
+db.pragma('busy_timeout = 5000')
+// This connection never writes, so it never checkpoints by itself either.
+db.pragma('wal_autocheckpoint = 0')
+
+const timer = setInterval(() => {
+  try {
+    // PASSIVE copies what no reader still needs and never waits for the writer.
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch (error) {
+    parentPort?.postMessage({ type: 'failed', message: String(error) })
+  }
+}, intervalMs)
+
+parentPort?.on('message', (message) => {
+  if (message !== 'stop') return
+  clearInterval(timer)
+  db.close()
+  parentPort?.close()
+})
