@@ -58,7 +58,7 @@ const sizes = {
     { shapes: 5_000, rooms: quick ? 5 : 10 },
   ],
   coldload: { shapes: 5_000, updates: 50_000, coldRooms: quick ? 5 : 20, coldConnections: quick ? 10 : 20, warmConnections: 20 },
-  capacity: { clientsPerRoom: 5, rate: 10, durationMs: 15_000, steps: [50, 100, 150, 200, 300, 400], p99LimitMs: 50 },
+  capacity: { clientsPerRoom: 5, rate: 5, durationMs: 15_000, steps: [100, 200, 400, 600, 800, 1000, 1200], p99LimitMs: 50 },
 }
 const WARMUP_MS = 2_000
 /** Length of one server's turn of writing in latency runs. */
@@ -136,6 +136,8 @@ interface LatencyRun extends LatencyResult {
   serverLoopDelayMax: number
   /** Our server's store calls over the job; null for the reference. */
   store: StoreTiming | null
+  /** The server's resident memory at the end of the job, with every client still connected. */
+  serverRss: number
 }
 
 interface LatencyShape {
@@ -207,6 +209,7 @@ async function latencyRuns(
     if (result.kind !== 'latency') throw new Error(`expected a latency result, got ${result.kind}`)
     const delays = await loops
     const stores = await storeTimings
+    const rss = await Promise.all(running.map((server) => server.stats().then((stats) => stats.rss, () => NaN)))
     const { first: start, last: end } = window
     if (!start || !end) throw new Error('the load generator did not report its measured window')
     const seconds = (end.wall - start.wall) / 1000
@@ -219,6 +222,7 @@ async function latencyRuns(
       serverLoopDelayP99: delays[i]?.p99 ?? NaN,
       serverLoopDelayMax: delays[i]?.max ?? NaN,
       store: stores[i] ?? null,
+      serverRss: rss[i] ?? NaN,
     }))
   } finally {
     for (const server of running) await server.stop()
@@ -352,12 +356,14 @@ async function capacity(): Promise<void> {
   const { steps, p99LimitMs, ...shape } = sizes.capacity
   const rows: string[][] = []
   const reached: Record<ServerKind, number> = { ours: 0, reference: 0 }
+  const rssAt: string[] = []
   for (const kind of ['ours', 'reference'] as const) {
     for (const rooms of steps) {
       log(`capacity: ${kind}, ${rooms} rooms`)
       const [run] = await latencyRuns([{ name: `${kind}, ${rooms} rooms`, start: startServer(kind) }], { ...shape, rooms }, 'stamp', 'capacity')
       if (!run) throw new Error('capacity step did not run')
       rows.push(latencyRow(run))
+      rssAt.push(`${kind} ${rooms} rooms: ${mib(run.serverRss)} MiB`)
       if (run.p99 > p99LimitMs || run.lost > 0) break
       reached[kind] = rooms
     }
@@ -370,6 +376,8 @@ async function capacity(): Promise<void> {
       table(LATENCY_HEADERS, rows),
       '',
       `Largest step within ${p99LimitMs} ms p99: ours **${reached.ours}** rooms, reference **${reached.reference}** rooms. The load generator's CPU column shows when it, not the server, is the limit.`,
+      '',
+      `Server RSS at the end of each step, every client connected: ${rssAt.join('; ')}.`,
     ].join('\n'),
   })
 }
