@@ -60,6 +60,8 @@ export class AppServer {
       }
       child.stdout?.on('data', onData)
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      // E2E_SERVER_LOG=1 shows the server's log (refused connections, with their reasons) while debugging.
+      if (process.env.E2E_SERVER_LOG) child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk))
       child.once('exit', (code) => {
         clearTimeout(timer)
         reject(new Error(`server exited with ${code}:\n${output}`))

@@ -158,6 +158,17 @@ describe('write guard (what a candidate may change)', () => {
     expect(client).toBeDefined()
   })
 
+  it("G11: re-sending changes the room already has is no change, even the interviewer's (a client forwards its offline copy)", () => {
+    const { server, client, judge } = room()
+    updateTimer(server, (timer) => startTimer(timer, 1_000))
+    getRoomMeta(server).set(RoomMetaKey.title, 'Renamed by the interviewer')
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)))
+    // The whole document, as y-indexeddb hands it to the provider on load.
+    expect(findForbiddenWrite(server, Y.encodeStateAsUpdate(client), isInterviewerOnly)).toBeNull()
+    // ...but anything new in it is still judged.
+    expect(judge((doc) => getRoomMeta(doc).set(RoomMetaKey.title, 'Mine'))).toEqual({ root: 'meta', keys: [RoomMetaKey.title] })
+  })
+
   it('G9: the rule itself: interviewer-only places', () => {
     expect(isInterviewerOnly({ root: 'session', keys: ['timer'] })).toBe(true)
     expect(isInterviewerOnly({ root: 'meta', keys: ['title'] })).toBe(true)
