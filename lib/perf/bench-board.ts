@@ -1,4 +1,4 @@
-import { createShapeId, PageRecordType, toRichText, type TLGeoShape } from '@tldraw/tlschema'
+import { createShapeId, DocumentRecordType, PageRecordType, TLDOCUMENT_ID, toRichText, type TLGeoShape, type TLPage, type TLRecord } from '@tldraw/tlschema'
 
 const pageId = PageRecordType.createId('page')
 const BASE_62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -54,4 +54,16 @@ export function benchGeoShape(n: number): TLGeoShape {
       richText: toRichText(`service ${n}`),
     },
   }
+}
+
+/**
+ * A room's tldraw records as a fresh room holds them (the document and the one page the
+ * server seeds, lib/room-doc/seed.ts) with the first `shapes` rectangles of a benchmark board.
+ */
+export function benchBoardRecords(shapes: number): TLRecord[] {
+  return [
+    DocumentRecordType.create({ id: TLDOCUMENT_ID }),
+    PageRecordType.create({ id: pageId, name: 'Page 1', index: 'a1' as TLPage['index'] }),
+    ...Array.from({ length: shapes }, (_, n) => benchGeoShape(n)),
+  ]
 }
