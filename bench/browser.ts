@@ -11,8 +11,9 @@
  *    no service worker). Room page: the tldraw editor is mounted, the room's records are in
  *    its store and the connection is live (components/room/RoomWorkspace.tsx). Bare page
  *    (/bench/bare, components/bench): tldraw alone, loaded exactly as the room canvas loads
- *    it; with `?shapes=N` it puts the same N rectangles into its store on mount, so a
- *    5,000-shape room is compared with tldraw holding the same 5,000 shapes. "Painted" is
+ *    it; with `?shapes=N` its store holds a room's page and the same N rectangles before
+ *    the editor mounts (as a room's store does once loaded), so a 5,000-shape room is
+ *    compared with tldraw mounting on the same 5,000 shapes. "Painted" is
  *    the end of the first frame after the mark in which the canvas shows a shape (any frame
  *    for an empty board): the mark can come before tldraw has rendered the shapes.
  *    Cases take turns (bare, room, bare 5k, room 5k, then the reverse...) after one
@@ -554,7 +555,7 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
     report({
       title: '7. Browser',
       body: [
-        `Chromium ${chromiumVersion} (headless, --disable-gpu), viewport ${VIEWPORT.width}x${VIEWPORT.height}, against the production build served by server/main.ts on loopback. Each load is a fresh browser context; ${runs} counted loads per page, the pages taking turns after one uncounted round. "Editable" = navigation start to the \`${EDITABLE_MARK}\` mark: tldraw's editor mounted and, in a room, the room's records in the store and the connection live. "Painted" = the end of the first frame after it that shows a shape (any frame for an empty board). The bare page is /bench/bare: \`<Tldraw />\` loaded as the room canvas loads it, no sync; with ?shapes=${BIG_ROOM_SHAPES} it puts the same rectangles into its store on mount. Load average at start ${loadAtStart}, at end ${loadAtEnd}.`,
+        `Chromium ${chromiumVersion} (headless, --disable-gpu), viewport ${VIEWPORT.width}x${VIEWPORT.height}, against the production build served by server/main.ts on loopback. Each load is a fresh browser context; ${runs} counted loads per page, the pages taking turns after one uncounted round. "Editable" = navigation start to the \`${EDITABLE_MARK}\` mark: tldraw's editor mounted and, in a room, the room's records in the store and the connection live. "Painted" = the end of the first frame after it that shows a shape (any frame for an empty board). The bare page is /bench/bare: \`<Tldraw />\` loaded as the room canvas loads it, no sync; with ?shapes=${BIG_ROOM_SHAPES} its store holds the same rectangles before the editor mounts, as a loaded room's does. Load average at start ${loadAtStart}, at end ${loadAtEnd}.`,
         '',
         table(['page', 'loads', 'editable p50 ms', 'p90 ms', 'painted p50 ms', 'p90 ms', 'editable p50 / bare', 'console errors'], editableRows),
         '',
