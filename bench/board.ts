@@ -1,43 +1,10 @@
-import { createShapeId, PageRecordType, toRichText, type TLGeoShape } from '@tldraw/tlschema'
 import * as Y from 'yjs'
 import { getRoomRecords, RecordField } from '../lib/room-doc/layout'
+import { benchGeoShape } from '../lib/perf/bench-board'
 import { writeRoomRecord } from '../lib/tldraw-binding/record-codec'
 
-const pageId = PageRecordType.createId('page')
-
-/** A rectangle as tldraw 5 stores it, so boards are the size real boards are. */
-export function geoShape(n: number): TLGeoShape {
-  return {
-    id: createShapeId(`bench-${n}`),
-    typeName: 'shape',
-    type: 'geo',
-    x: (n % 100) * 120,
-    y: Math.floor(n / 100) * 120,
-    rotation: 0,
-    index: `a${n.toString(36)}` as TLGeoShape['index'],
-    parentId: pageId,
-    isLocked: false,
-    opacity: 1,
-    meta: {},
-    props: {
-      geo: 'rectangle',
-      dash: 'draw',
-      url: '',
-      w: 100,
-      h: 80,
-      growY: 0,
-      scale: 1,
-      labelColor: 'black',
-      color: 'black',
-      fill: 'none',
-      size: 'm',
-      font: 'draw',
-      align: 'middle',
-      verticalAlign: 'middle',
-      richText: toRichText(`service ${n}`),
-    },
-  }
-}
+/** A rectangle as tldraw 5 stores it (lib/perf/bench-board.ts, shared with the bare page). */
+export const geoShape = benchGeoShape
 
 export function addShape(doc: Y.Doc, n: number): string {
   const shape = geoShape(n)

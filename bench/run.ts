@@ -1,9 +1,9 @@
 /**
  * Sync benchmarks: our server against the reference y-websocket server.
- *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity]
+ *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity|browser]
  *   npm run bench -- --fuzz[=seeds]   (convergence under chaos with many seeds, see bench/fuzz.ts)
  * Each server runs in its own process (CPU 0) and the load in another (CPU 1). A full run
- * (no --only) writes docs/benchmarks.md.
+ * (no --only) writes docs/benchmarks.md. Scenario 7 (browser) is bench/browser.ts.
  */
 import { execSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -15,6 +15,7 @@ import { createRoom } from '../server/rooms/rooms'
 import { RoomTokens } from '../server/rooms/tokens'
 import { docFromContent, openSqliteStore, type RoomStore } from '../server/store'
 import { boardHistory, boardUpdate } from './board'
+import { BROWSER_LIMITS, browserScenario } from './browser'
 import { runFuzz } from './fuzz'
 import type { LatencyResult, LoadJob, MemoryStats, RoomTarget, StoreTiming, SyncTime, WritePattern } from './messages'
 import {
@@ -31,10 +32,10 @@ import {
 } from './processes'
 import { kib, mib, ms, percentile, ratio, sortedOf, table } from './stats'
 
-const SCENARIOS = ['fanout', 'drag', 'memory', 'coldload', 'persistence', 'capacity'] as const
+const SCENARIOS = ['fanout', 'drag', 'memory', 'coldload', 'persistence', 'capacity', 'browser'] as const
 type Scenario = (typeof SCENARIOS)[number]
 /** Capacity stepping is long and optional: only with --only=capacity. */
-const DEFAULT_SCENARIOS: Scenario[] = ['fanout', 'drag', 'memory', 'coldload', 'persistence']
+const DEFAULT_SCENARIOS: Scenario[] = ['fanout', 'drag', 'memory', 'coldload', 'persistence', 'browser']
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -656,6 +657,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     '- Our server stores each update (one SQLite transaction per event-loop turn) before broadcasting it; the reference broadcasts at once and stores nothing. Scenario 5 isolates what storing costs.',
     '- Memory per room is a difference of two process-wide figures after forced GC; RSS includes allocator slack and the SQLite page cache, heap is the more precise figure. Both servers hold the same Yjs document, so their per-room figures should agree.',
     '- Cold loads use rooms written straight into the store. In normal operation ours loads one snapshot plus fewer than 500 updates; the log-only case is the worst case (a crash before any snapshot). The reference has no storage, so only a loaded room compares.',
+    ...(selected.includes('browser') ? [BROWSER_LIMITS] : []),
     '',
   ].join('\n')
   writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), doc)
@@ -669,6 +671,7 @@ const runners: Record<Scenario, () => Promise<void>> = {
   coldload,
   persistence,
   capacity,
+  browser: () => browserScenario({ quick, log, report }),
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,5 @@
 'use client'
 
-import { getAssetUrls } from '@tldraw/assets/selfHosted'
 import { useEffect, useState } from 'react'
 import { createTLStore, Tldraw, type Editor, type TLStore } from 'tldraw'
 import 'tldraw/tldraw.css'
@@ -10,8 +9,7 @@ import { checkRoomSchema } from '@/lib/room-doc'
 import { bindPresence, type Participant } from '@/lib/presence/presence'
 import { bindStoreToDoc } from '@/lib/tldraw-binding'
 import { roomAssetStore } from './asset-store'
-
-const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
+import { tldrawAssetUrls, tldrawOptions } from './tldraw-setup'
 
 export type CanvasProblem = 'client-outdated'
 
@@ -57,7 +55,8 @@ export function RoomCanvas({
   return (
     <Tldraw
       store={store}
-      assetUrls={assetUrls}
+      assetUrls={tldrawAssetUrls}
+      options={tldrawOptions}
       licenseKey={process.env.NEXT_PUBLIC_TLDRAW_LICENSE_KEY}
       onMount={(editor) => {
         editor.updateInstanceState({ isReadonly: readOnly })

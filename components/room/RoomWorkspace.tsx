@@ -1,6 +1,6 @@
 'use client'
 
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { RoomCanvas, type CanvasProblem } from '@/components/canvas/RoomCanvas'
 import { ShareButton } from '@/components/share/SharePanel'
@@ -12,6 +12,7 @@ import { usePrivateNotes } from './usePrivateNotes'
 import { Logo } from '@/components/Logo'
 import { colorForUser, presenceUserId, readParticipants, type Participant } from '@/lib/presence/presence'
 import { localUserId } from '@/lib/people/local-name'
+import { markEditable } from '@/lib/perf/marks'
 import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
 import type { RoomAccessInfo } from '@/lib/rooms/api'
 import { ConnectionStatus } from './ConnectionStatus'
@@ -57,6 +58,22 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
   useEffect(() => {
     document.title = title ? `${title} · Boxes & Arrows` : 'Interview room · Boxes & Arrows'
   }, [title])
+
+  // The moment the board can be edited, for the browser benchmark (lib/perf/marks.ts): the
+  // editor has mounted (the canvas mounts only once the document holds the room, and its
+  // binding puts the room's records into the store before the editor mounts) and the
+  // connection is live, whichever comes last. At the editor's mount itself, as on the bare
+  // tldraw page, not at the re-render that follows it.
+  const live = connection?.state.kind === 'live' && connection.ready
+  const liveRef = useRef(live)
+  liveRef.current = live // read by onEditor during the commit that mounts the editor
+  useEffect(() => {
+    if (live && editor) markEditable({ shapes: editor.getCurrentPageShapeIds().size })
+  }, [live, editor])
+  const onEditor = useCallback((mounted: Editor | null) => {
+    setEditor(mounted)
+    if (mounted && liveRef.current) markEditable({ shapes: mounted.getCurrentPageShapeIds().size })
+  }, [])
 
   const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer')
   const room: RoomContextValue | null = useMemo(
@@ -111,7 +128,7 @@ export function RoomWorkspace({ roomId, token, access, name }: { roomId: string;
           <SessionBar />
           <div className="workspace">
             <main className="canvas">
-              <RoomCanvas roomId={roomId} token={token} doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={setEditor} onProblem={setProblem} />
+              <RoomCanvas roomId={roomId} token={token} doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={onEditor} onProblem={setProblem} />
             </main>
             {panelOpen && <ScopePanel onClose={() => setPanelOpen(false)} />}
           </div>
