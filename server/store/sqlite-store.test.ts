@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -80,6 +80,13 @@ describe('sqlite store', () => {
     const stored = new Map((await store.readUpdateLog('r1')).map((u) => [u.seq, [...u.update]]))
     await store.close()
     for (const ack of acks) ack.seqs.forEach((seq, i) => expect(stored.get(seq)).toEqual(ack.updates[i]))
+  })
+
+  it('a process that closes its store carries on (the checkpoint worker does not cut it short)', () => {
+    const fixture = fileURLToPath(new URL('./close-and-continue.fixture.ts', import.meta.url))
+    const run = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8', timeout: 30_000 })
+    expect(run.stdout).toContain('closed, and still running')
+    expect(run.status).toBe(0)
   })
 
   it('checkpoints the WAL from its worker, not in the commits of its writer', async () => {

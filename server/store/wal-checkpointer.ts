@@ -49,6 +49,9 @@ export function startWalCheckpointer(db: Database.Database, file: string, log: (
   return {
     async stop() {
       running = false
+      // Unreferenced, the worker would let a process with nothing else to do exit here, in
+      // the middle of closing the store, before the rest of its shutdown ran.
+      worker.ref()
       worker.postMessage('stop')
       await exited
     },
