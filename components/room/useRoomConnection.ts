@@ -39,12 +39,13 @@ function syncUrl(): string {
 /**
  * Opens a room's document: this device's copy from IndexedDB, then the live sync server.
  * Everything is created inside the effect and destroyed in its cleanup (StrictMode runs
- * effects twice).
+ * effects twice). No token: nothing is opened.
  */
-export function useRoomConnection(roomId: string, token: string): RoomConnection | null {
+export function useRoomConnection(roomId: string, token: string | null): RoomConnection | null {
   const [connection, setConnection] = useState<RoomConnection | null>(null)
 
   useEffect(() => {
+    if (token === null) return
     const doc = new Y.Doc()
     const local = new IndexeddbPersistence(`boxes:${roomId}`, doc)
     const provider = new WebsocketProvider(syncUrl(), roomId, doc, {
@@ -146,6 +147,7 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       window.removeEventListener('online', goOnline)
       unsubscribe()
       doc.off('afterTransaction', onTransaction)
+      setConnection(null)
       provider.destroy()
       void local.destroy()
       doc.destroy()
