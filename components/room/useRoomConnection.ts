@@ -83,15 +83,25 @@ export function useRoomConnection(roomId: string, token: string | null): RoomCon
     let closedReason = ''
     let everSynced = false
     let ready = false
+    // Called on every transaction (remote edits included): the page re-renders only when what
+    // it shows changed, not once per remote edit.
+    let storedUnsaved: number | null = null
+    let published = ''
     const publish = () => {
       const unsaved = tracker.unsavedCount
-      localStorage.setItem(unsavedKey(roomId), String(unsaved))
+      if (unsaved !== storedUnsaved) {
+        localStorage.setItem(unsavedKey(roomId), String(unsaved))
+        storedUnsaved = unsaved
+      }
       let state: ConnectionState
       if (closedCode !== null) state = { kind: 'closed', code: closedCode, reason: closedReason }
       else if (provider.wsconnected && provider.synced) state = { kind: 'live', unsaved }
       else if (!navigator.onLine) state = { kind: 'offline', unsaved }
       else if (everSynced) state = { kind: 'reconnecting', unsaved }
       else state = { kind: 'connecting' }
+      const key = JSON.stringify([ready, state])
+      if (key === published) return
+      published = key
       setConnection({ doc, clock, provider, ready, state })
     }
 
