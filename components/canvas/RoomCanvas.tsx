@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import { createTLStore, Tldraw, type Editor, type TLStore } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Awareness } from 'y-protocols/awareness'
@@ -13,8 +13,12 @@ import { tldrawAssetUrls, tldrawOptions } from './tldraw-setup'
 
 export type CanvasProblem = 'client-outdated'
 
-/** The tldraw editor, bound to the room document and to presence. */
-export function RoomCanvas({
+/**
+ * The tldraw editor, bound to the room document and to presence. Memoised: its props are
+ * stable, and the room page's re-renders (connection status, participants) need not reach
+ * tldraw's component tree.
+ */
+export const RoomCanvas = memo(function RoomCanvas({
   roomId,
   token,
   doc,
@@ -65,4 +69,4 @@ export function RoomCanvas({
       }}
     />
   )
-}
+})

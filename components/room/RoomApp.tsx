@@ -1,21 +1,31 @@
 'use client'
 
+import dynamic from 'next/dynamic'
 import { useState } from 'react'
 import { readLocalName } from '@/lib/people/local-name'
 import { NamePrompt } from './NamePrompt'
-import { RoomWorkspace } from './RoomWorkspace'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useRoomAccess } from './useRoomAccess'
+import { useRoomConnection } from './useRoomConnection'
+
+// The workspace (tldraw and the panels) is most of the page's code. Its download starts as
+// soon as this module runs, and the link check and the room's sync run while it downloads and
+// compiles, instead of after it (measured with `npm run bench -- --only=browser`).
+const loadWorkspace = () => import('./RoomWorkspace').then((module) => module.RoomWorkspace)
+if (typeof window !== 'undefined') void loadWorkspace()
+const RoomWorkspace = dynamic(loadWorkspace, { ssr: false, loading: () => <LoadingScreen label="Loading the board…" /> })
 
 function tokenFromHash(): string | null {
   return new URLSearchParams(window.location.hash.slice(1)).get('token')
 }
 
-/** Checks the link, asks for a name once, then opens the room. */
+/** Checks the link and opens the room's document at once, asks for a name once, then shows the room. */
 export default function RoomApp({ roomId }: { roomId: string }) {
   const [token] = useState(tokenFromHash)
   const [name, setName] = useState(readLocalName)
   const access = useRoomAccess(roomId, token)
+  // Not for a link the server refused: that page only says so.
+  const connection = useRoomConnection(roomId, access.kind === 'refused' ? null : token)
 
   if (!token) {
     return (
@@ -37,5 +47,5 @@ export default function RoomApp({ roomId }: { roomId: string }) {
     )
   }
   if (!name) return <NamePrompt role={access.info.role} onDone={setName} />
-  return <RoomWorkspace roomId={roomId} token={token} access={access.info} name={name} />
+  return <RoomWorkspace roomId={roomId} token={token} access={access.info} name={name} connection={connection} />
 }

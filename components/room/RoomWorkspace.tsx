@@ -19,12 +19,24 @@ import { ConnectionStatus } from './ConnectionStatus'
 import { Participants } from './Participants'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useOfflineShell } from './useOfflineShell'
-import { describeCloseCode, useRoomConnection } from './useRoomConnection'
+import { describeCloseCode, type RoomConnection } from './useRoomConnection'
 
 const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate', reviewer: 'Review - read only' } as const
 
-export function RoomWorkspace({ roomId, token, access, name }: { roomId: string; token: string; access: RoomAccessInfo; name: string }) {
-  const connection = useRoomConnection(roomId, token)
+export function RoomWorkspace({
+  roomId,
+  token,
+  access,
+  name,
+  connection,
+}: {
+  roomId: string
+  token: string
+  access: RoomAccessInfo
+  name: string
+  /** Opened by RoomApp, before this component's code has loaded. */
+  connection: RoomConnection | null
+}) {
   useOfflineShell()
   const [editor, setEditor] = useState<Editor | null>(null)
   const [problem, setProblem] = useState<CanvasProblem | null>(null)

@@ -39,12 +39,13 @@ function syncUrl(): string {
 /**
  * Opens a room's document: this device's copy from IndexedDB, then the live sync server.
  * Everything is created inside the effect and destroyed in its cleanup (StrictMode runs
- * effects twice).
+ * effects twice). No token: nothing is opened.
  */
-export function useRoomConnection(roomId: string, token: string): RoomConnection | null {
+export function useRoomConnection(roomId: string, token: string | null): RoomConnection | null {
   const [connection, setConnection] = useState<RoomConnection | null>(null)
 
   useEffect(() => {
+    if (token === null) return
     const doc = new Y.Doc()
     const local = new IndexeddbPersistence(`boxes:${roomId}`, doc)
     const provider = new WebsocketProvider(syncUrl(), roomId, doc, {
@@ -82,15 +83,25 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
     let closedReason = ''
     let everSynced = false
     let ready = false
+    // Called on every transaction (remote edits included): the page re-renders only when what
+    // it shows changed, not once per remote edit.
+    let storedUnsaved: number | null = null
+    let published = ''
     const publish = () => {
       const unsaved = tracker.unsavedCount
-      localStorage.setItem(unsavedKey(roomId), String(unsaved))
+      if (unsaved !== storedUnsaved) {
+        localStorage.setItem(unsavedKey(roomId), String(unsaved))
+        storedUnsaved = unsaved
+      }
       let state: ConnectionState
       if (closedCode !== null) state = { kind: 'closed', code: closedCode, reason: closedReason }
       else if (provider.wsconnected && provider.synced) state = { kind: 'live', unsaved }
       else if (!navigator.onLine) state = { kind: 'offline', unsaved }
       else if (everSynced) state = { kind: 'reconnecting', unsaved }
       else state = { kind: 'connecting' }
+      const key = JSON.stringify([ready, state])
+      if (key === published) return
+      published = key
       setConnection({ doc, clock, provider, ready, state })
     }
 
@@ -146,6 +157,7 @@ export function useRoomConnection(roomId: string, token: string): RoomConnection
       window.removeEventListener('online', goOnline)
       unsubscribe()
       doc.off('afterTransaction', onTransaction)
+      setConnection(null)
       provider.destroy()
       void local.destroy()
       doc.destroy()
