@@ -1,6 +1,6 @@
 /**
  * Scenario 7, Browser: what the room page costs in Chromium next to tldraw alone.
- *   npm run bench -- --only=browser [--quick] [--no-build]
+ *   npm run bench -- --only=browser [--quick] [--no-build] [--moves-only]
  *
  * It builds the app (`npm run build`, skipped with --no-build), starts the real server
  * (server/main.ts, production build, a temporary DATA_DIR) and drives /usr/bin/chromium
@@ -457,7 +457,8 @@ const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(', 
 const met = (ok: boolean) => (ok ? 'met' : '**missed**')
 
 export async function browserScenario({ quick, log, report }: BrowserBenchHooks): Promise<void> {
-  const runs = quick ? 3 : 7
+  // --moves-only skips the page loads, to compare remote moves alone between builds.
+  const runs = process.argv.includes('--moves-only') ? -1 : quick ? 3 : 7
   const moves = quick ? 15 : 40
   const warmupMoves = 5
   build(log)
@@ -481,7 +482,7 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
     const loads = new Map<Case, Load[]>(cases.map((c) => [c, []]))
     const loadAtStart = loadAverage()
     await quietMachine(log)
-    log(`browser: ${runs} loads of each of ${cases.length} pages in fresh contexts (after one uncounted round)`)
+    if (runs >= 0) log(`browser: ${runs} loads of each of ${cases.length} pages in fresh contexts (after one uncounted round)`)
     for (let round = 0; round <= runs; round++) {
       const order = round % 2 === 0 ? cases : [...cases].reverse()
       const times: string[] = []
