@@ -1,3 +1,4 @@
+import { CHROMIUM_LAUNCH } from './e2e/chromium'
 import { defineConfig } from '@playwright/test'
 
 export default defineConfig({
@@ -12,18 +13,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
     trace: 'off',
     screenshot: 'only-on-failure',
   },

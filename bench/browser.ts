@@ -37,9 +37,7 @@
  * in the times, only parse and compile cost does. The server runs in production mode, but
  * warm: one uncounted round loads every route once.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -47,6 +45,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { AppServer } from '../e2e/app-server'
+import { CHROMIUM_LAUNCH } from '../e2e/chromium'
 import { benchGeoShape } from '../lib/perf/bench-board'
 import { EDITABLE_MARK, type EditableDetail } from '../lib/perf/marks'
 import { getRoomRecords } from '../lib/room-doc/layout'
@@ -62,15 +62,6 @@ export interface BrowserBenchHooks {
   report(section: { title: string; body: string }): void
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 const VIEWPORT = { width: 1280, height: 800 }
 const BIG_ROOM_SHAPES = 5_000
 /** Floors from issue 6. */
@@ -95,66 +86,11 @@ interface BenchWindow {
 
 // ---- the app server ----
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-interface AppServer {
-  origin: string
-  syncUrl: string
-  stop(): Promise<void>
-}
-
-/** The app as `npm start` runs it (server/main.ts over the production build), as e2e/app-server.ts does. */
-async function startApp(): Promise<AppServer> {
-  const port = await freePort()
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'boxes-bench-browser-'))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const killOnExit = () => child.kill('SIGKILL')
-  process.on('exit', killOnExit)
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app server did not start:\n${output}`)), 60_000)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4_000)
-      if (output.includes('Boxes & Arrows on http')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)))
-    void exited.then(() => {
-      clearTimeout(timer)
-      reject(new Error(`the app server exited:\n${output}`))
-    })
-  })
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    syncUrl: `ws://127.0.0.1:${port}/sync`,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-        await exited
-        clearTimeout(timer)
-      }
-      process.off('exit', killOnExit)
-      rmSync(dataDir, { recursive: true, force: true })
-    },
-  }
+/** The app as `npm start` runs it (server/main.ts over the production build), on its own port and DATA_DIR. */
+async function startApp(): Promise<{ origin: string; syncUrl: string; stop(): Promise<void> }> {
+  const app = await AppServer.start()
+  // 127.0.0.1, not localhost: Node's fetch may try ::1 first, where the server does not listen.
+  return { origin: `http://127.0.0.1:${app.port}`, syncUrl: app.syncUrl, stop: () => app.stop() }
 }
 
 interface Room {
@@ -472,7 +408,7 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
     await fillRoom(app.syncUrl, bigRoom, boardUpdate(BIG_ROOM_SHAPES), BIG_ROOM_SHAPES)
     await fillRoom(app.syncUrl, moveRoom, oneShapeUpdate(MOVED_SHAPE), 1)
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    browser = await chromium.launch(CHROMIUM_LAUNCH)
     const cases: Case[] = [
       { name: 'bare tldraw page', url: `${app.origin}/bench/bare`, shapes: 0, isRoom: false },
       { name: 'room page, empty room', url: emptyRoom.interviewer, shapes: 0, isRoom: true },

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../e2e/app-server'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -178,18 +178,6 @@ export async function startOurServer(options: {
   const node = spawnNode(SERVER_CPU, args, { BENCH_TOKEN_SECRET: options.secretHex })
   const { port } = await nextOfType<FromServer, 'ready'>(node, 'ready', 60_000)
   return serverProcess('ours', node, `ws://127.0.0.1:${port}/sync`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
 }
 
 /** The stock y-websocket server bin, unmodified, with only a memory probe preloaded. */

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { RoomTokens } from '../server/rooms/tokens'
 
 /** Finds a port that is free now, so a restarted server can come back on the same one. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
@@ -34,6 +34,10 @@ export class AppServer {
 
   get origin(): string {
     return `http://localhost:${this.port}`
+  }
+
+  get syncUrl(): string {
+    return `ws://127.0.0.1:${this.port}/sync`
   }
 
   /** A token this server would accept for `roomId` (as a candidate) if the room existed. */
