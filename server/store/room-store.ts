@@ -42,7 +42,7 @@ export interface RoomStore {
   createRoom(room: StoredRoom, seedUpdate: Uint8Array): Promise<void>
   getRoom(roomId: string): Promise<StoredRoom | null>
   setLinkGeneration(roomId: string, role: keyof StoredRoom['linkGenerations'], generation: number): Promise<void>
-  /** Appends updates of any rooms in one atomic write; returns their sequence numbers in order. */
+  /** Appends updates of any rooms in one atomic write; returns their seqs, which increase within each room. */
   appendUpdates(updates: UpdateToAppend[]): Promise<number[]>
   loadRoomContent(roomId: string): Promise<RoomContent | null>
   /**

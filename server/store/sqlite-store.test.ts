@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +32,42 @@ describe('sqlite store', () => {
     raw.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`)
     raw.close()
     expect(() => openSqliteStore(file)).toThrow(/schema version/)
+  })
+
+  it('moves a version 1 file (one global update log) to per-room logs, keeping every update, snapshot and seq', async () => {
+    const file = tempFile()
+    mkdirSync(path.dirname(file), { recursive: true })
+    const v1 = new Database(file)
+    v1.exec(`
+      CREATE TABLE rooms (room_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, interviewer_generation INTEGER NOT NULL,
+        candidate_generation INTEGER NOT NULL, reviewer_generation INTEGER NOT NULL) STRICT;
+      CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL REFERENCES rooms (room_id),
+        at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
+      CREATE INDEX updates_by_room ON updates (room_id, seq);
+      CREATE TABLE snapshots (room_id TEXT PRIMARY KEY REFERENCES rooms (room_id), up_to_seq INTEGER NOT NULL,
+        data BLOB NOT NULL, at INTEGER NOT NULL) STRICT;
+      INSERT INTO rooms VALUES ('a', 1, 1, 1, 1), ('b', 1, 1, 1, 1);
+      INSERT INTO updates (room_id, at, data) VALUES ('a', 1, x'a0'), ('b', 1, x'b0'), ('a', 2, x'a1'), ('b', 2, x'b1');
+      INSERT INTO snapshots VALUES ('a', 3, x'aa', 3);
+      PRAGMA user_version = 1;
+    `)
+    v1.close()
+
+    const store = openSqliteStore(file)
+    expect(await store.loadRoomContent('a')).toEqual({ snapshot: { data: new Uint8Array([0xaa]), upToSeq: 3 }, updates: [] })
+    expect(await store.readUpdateLog('a')).toEqual([
+      { seq: 1, at: 1, update: new Uint8Array([0xa0]) },
+      { seq: 3, at: 2, update: new Uint8Array([0xa1]) },
+    ])
+    expect((await store.readUpdateLog('b')).map((u) => u.seq)).toEqual([2, 4])
+    // Each room carries on from its own highest seq.
+    expect(await store.appendUpdates([{ roomId: 'b', update: new Uint8Array([0xb2]), at: 3 }, { roomId: 'a', update: new Uint8Array([0xa2]), at: 3 }])).toEqual([5, 4])
+    expect((await store.loadRoomContent('a'))?.updates.map((u) => u.update[0])).toEqual([0xa2])
+    await store.close()
+    const raw = new Database(file, { readonly: true })
+    expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION)
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'updates'").all()).toEqual([])
+    raw.close()
   })
 
   it('gives the pages of folded updates back to the file system (a new file uses incremental auto_vacuum)', async () => {
