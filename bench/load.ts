@@ -9,6 +9,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
+import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { getRoomRecords, RecordField } from '../lib/room-doc/layout'
@@ -27,7 +28,7 @@ import {
   type SyncTimesResult,
   type ToLoad,
 } from './messages'
-import { percentile } from './stats'
+import { LOOP_DELAY_RESOLUTION_MS, loopLateness, percentile } from './stats'
 
 type Job<K extends LoadJob['kind']> = Extract<LoadJob, { kind: K }>
 
@@ -138,6 +139,93 @@ function destroyClients(clients: BenchClient[]): void {
   }
 }
 
+/**
+ * A receiver that applies nothing: on the wire it does what a stock provider does (sync step 1
+ * of an empty document, its presence on open, step 2 when asked, presence renewals and echoes
+ * of others' presence), so a server cannot tell it from one, but it only counts the update
+ * frames it gets. A room's writer sends one update per write and a server relays them in
+ * order, so the k-th frame is the writer's k-th write. It costs the generator a fraction of a
+ * provider, which applies (and decodes the strings of) every update into a Y.Doc.
+ */
+interface WireClient {
+  wire: WireCounters
+  destroy(): void
+}
+
+function connectWireClient(url: string, room: RoomTarget, onUpdateFrame: (frame: number, arrived: number) => void): Promise<WireClient> {
+  const doc = new Y.Doc()
+  const awareness = new awarenessProtocol.Awareness(doc)
+  const wire: WireCounters = { updateFrames: 0, counting: false, reconnects: 0 }
+  const socket = new WebSocket(roomUrl(url, room))
+  socket.binaryType = 'nodebuffer'
+  let destroyed = false
+  const send = (write: (encoder: encoding.Encoder) => void) => {
+    if (socket.readyState !== WebSocket.OPEN) return
+    const encoder = encoding.createEncoder()
+    write(encoder)
+    socket.send(encoding.toUint8Array(encoder))
+  }
+  // As y-websocket does: every presence change, local or received, goes out.
+  awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) =>
+    send((encoder) => {
+      encoding.writeVarUint(encoder, MessageType.awareness)
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [...added, ...updated, ...removed]))
+    }),
+  )
+  const client: WireClient = {
+    wire,
+    destroy() {
+      destroyed = true
+      awareness.destroy()
+      doc.destroy()
+      socket.close()
+    },
+  }
+  const synced = new Promise<WireClient>((resolve, reject) => {
+    socket.on('open', () => {
+      send((encoder) => {
+        encoding.writeVarUint(encoder, MessageType.sync)
+        syncProtocol.writeSyncStep1(encoder, doc)
+      })
+      send((encoder) => {
+        encoding.writeVarUint(encoder, MessageType.awareness)
+        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]))
+      })
+    })
+    socket.on('message', (data: Buffer) => {
+      const arrived = performance.now()
+      if (data[0] === MessageType.sync) {
+        if (data[1] === syncProtocol.messageYjsUpdate) {
+          if (wire.counting) onUpdateFrame(++wire.updateFrames, arrived)
+        } else if (data[1] === syncProtocol.messageYjsSyncStep1) {
+          const decoder = decoding.createDecoder(data)
+          decoding.readVarUint(decoder)
+          decoding.readVarUint(decoder)
+          const stateVector = decoding.readVarUint8Array(decoder)
+          send((encoder) => {
+            encoding.writeVarUint(encoder, MessageType.sync)
+            syncProtocol.writeSyncStep2(encoder, doc, stateVector)
+          })
+        } else if (data[1] === syncProtocol.messageYjsSyncStep2) resolve(client)
+      } else if (data[0] === MessageType.awareness) {
+        const decoder = decoding.createDecoder(data)
+        decoding.readVarUint(decoder)
+        awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), socket)
+      }
+    })
+    socket.on('close', (code) => {
+      if (destroyed) return
+      wire.reconnects++
+      reject(new Error(`wire client of ${room.roomId} closed (${code})`))
+    })
+    socket.on('error', reject)
+  })
+  return withTimeout(synced, SYNC_TIMEOUT_MS, `syncing a wire client with room ${room.roomId}`).catch((error: unknown) => {
+    client.destroy()
+    throw error
+  })
+}
+
 /** What one receiving client saw of its room's writer. */
 interface Reception {
   client: BenchClient
@@ -149,8 +237,11 @@ interface Reception {
 interface RoomRun {
   writer: BenchClient
   receptions: Reception[]
+  wireClients: WireClient[]
   shapeId: string | null
   sent: number
+  /** When each write (by seq) was made, for the wire clients' frames. */
+  sentAt: Float64Array
 }
 
 interface TargetRun {
@@ -177,10 +268,19 @@ async function connectTarget(job: Job<'latency'>, target: LatencyTarget, capacit
   const started = performance.now()
   const run: TargetRun = { target, rooms: [], latencies: [], timedFrom: Infinity, writingMs: 0, connectMs: 0 }
   run.rooms = await inBatches(target.rooms, Math.max(1, Math.floor(CONNECT_CONCURRENCY / job.clientsPerRoom)), async (room) => {
-    const clients = await Promise.all(Array.from({ length: job.clientsPerRoom }, () => connectClient(target.url, room, null)))
+    const providers = Math.min(job.clientsPerRoom, 1 + job.providerReceivers)
+    const clients = await Promise.all(Array.from({ length: providers }, () => connectClient(target.url, room, null)))
     const [writer, ...receivers] = clients
     if (!writer) throw new Error('a room needs at least one client')
-    const roomRun: RoomRun = { writer, receptions: [], shapeId: null, sent: 0 }
+    const roomRun: RoomRun = { writer, receptions: [], wireClients: [], shapeId: null, sent: 0, sentAt: new Float64Array(capacity) }
+    const timeFrame = (frame: number, arrived: number) => {
+      const t = roomRun.sentAt[frame] ?? 0
+      // A frame beyond the writes made is a duplicate, counted at the end.
+      if (frame <= roomRun.sent && t >= run.timedFrom) run.latencies.push(arrived - t)
+    }
+    roomRun.wireClients = await Promise.all(
+      Array.from({ length: job.clientsPerRoom - providers }, () => connectWireClient(target.url, room, timeFrame)),
+    )
     for (const client of receivers) {
       // A receiver never edits, but while its provider listens for edits to send, Yjs encodes
       // every update it applies once more, for nothing: the generator's largest avoidable cost
@@ -236,6 +336,7 @@ function writeSlice(job: Job<'latency'>, run: TargetRun, perSlice: number): Prom
     const seq = room.sent + 1
     room.sent = seq
     const t = performance.now()
+    if (seq < room.sentAt.length) room.sentAt[seq] = t
     const { doc } = room.writer
     if (job.write === 'stamp') doc.getMap('bench').set('stamp', { seq, t })
     else if (room.shapeId) {
@@ -271,8 +372,9 @@ async function runLatency(job: Job<'latency'>): Promise<LatencyResult[]> {
   await sleep(1_500)
 
   const allClients = runs.flatMap((run) => run.rooms.flatMap((room) => [room.writer, ...room.receptions.map((r) => r.client)]))
-  for (const client of allClients) client.wire.counting = true
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+  const wireClients = runs.flatMap((run) => run.rooms.flatMap((room) => room.wireClients))
+  for (const client of [...allClients, ...wireClients]) client.wire.counting = true
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   sendToParent({ type: 'measuring', running: true })
   loopDelay.enable()
   const cpuBefore = process.cpuUsage()
@@ -284,6 +386,7 @@ async function runLatency(job: Job<'latency'>): Promise<LatencyResult[]> {
   const windowMs = performance.now() - start
   const cpu = process.cpuUsage(cpuBefore)
   loopDelay.disable()
+  const lateness = loopLateness(loopDelay)
   sendToParent({ type: 'measuring', running: false })
   await sleep(DRAIN_MS)
 
@@ -301,6 +404,12 @@ async function runLatency(job: Job<'latency'>): Promise<LatencyResult[]> {
         lost += Math.max(0, room.sent - reception.distinct)
         duplicated += reception.repeated + Math.max(0, reception.client.wire.updateFrames - reception.distinct)
         reconnects += reception.client.wire.reconnects
+      }
+      for (const { wire } of room.wireClients) {
+        clients++
+        lost += Math.max(0, room.sent - wire.updateFrames)
+        duplicated += Math.max(0, wire.updateFrames - room.sent)
+        reconnects += wire.reconnects
       }
     }
     const sorted = Float64Array.from(run.latencies).sort()
@@ -320,12 +429,13 @@ async function runLatency(job: Job<'latency'>): Promise<LatencyResult[]> {
       duplicated,
       reconnects,
       loadCpuPercent: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
-      loadLoopDelayP99: loopDelay.percentile(99) / 1e6,
-      loadLoopDelayMax: loopDelay.max / 1e6,
+      loadLoopDelayP99: lateness.p99,
+      loadLoopDelayMax: lateness.max,
       writingMs: run.writingMs,
     }
   })
   destroyClients(allClients)
+  for (const client of wireClients) client.destroy()
   return results
 }
 

@@ -38,11 +38,18 @@ export interface StoreTiming {
   snapshotMax: number
 }
 
+/** Garbage-collection pauses of a process over a window. */
+export interface GcPauses {
+  count: number
+  totalMs: number
+  maxMs: number
+}
+
 export type FromServer =
   | { type: 'ready'; port: number }
   | { type: 'stats'; stats: MemoryStats }
   /** Event-loop delay since the previous question, in ms. */
-  | { type: 'loop-delay'; p99: number; max: number }
+  | { type: 'loop-delay'; p99: number; max: number; gc: GcPauses }
   | { type: 'store-timing'; timing: StoreTiming }
   | { type: 'rooms'; rooms: RoomTarget[] }
 
@@ -66,6 +73,11 @@ export type LoadJob =
       kind: 'latency'
       targets: LatencyTarget[]
       clientsPerRoom: number
+      /**
+       * Receivers per room that are y-websocket providers applying every update (checked by
+       * content); the room's other receivers are wire clients (see bench/load.ts).
+       */
+      providerReceivers: number
       /** Updates per second of each room's one writer. */
       rate: number
       /** Writing time per target. */

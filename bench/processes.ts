@@ -4,7 +4,7 @@ import { freePort } from '../e2e/app-server'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { hasType, type FromLoad, type FromServer, type LoadJob, type LoadResult, type MemoryStats, type RoomTarget, type StoreTiming, type ToLoad, type ToServer } from './messages'
+import { hasType, type FromLoad, type GcPauses, type FromServer, type LoadJob, type LoadResult, type MemoryStats, type RoomTarget, type StoreTiming, type ToLoad, type ToServer } from './messages'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const REFERENCE_BIN = path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js')
@@ -96,7 +96,7 @@ export interface ServerProcess {
   url: string
   stats(): Promise<MemoryStats>
   /** Event-loop delay (ms) since the previous call. */
-  loopDelay(): Promise<{ p99: number; max: number }>
+  loopDelay(): Promise<{ p99: number; max: number; gc: GcPauses }>
   /** Our server's store calls since the previous call; null for the reference. */
   storeTiming(): Promise<StoreTiming | null>
   createRooms(count: number, label: string): Promise<RoomTarget[]>
@@ -136,8 +136,8 @@ function serverProcess(kind: ServerKind, node: NodeChild, url: string): ServerPr
     async loopDelay() {
       const reply = nextOfType<FromServer, 'loop-delay'>(node, 'loop-delay', 30_000)
       send({ type: 'loop-delay' })
-      const { p99, max } = await reply
-      return { p99, max }
+      const { p99, max, gc } = await reply
+      return { p99, max, gc }
     },
     async storeTiming() {
       if (kind === 'reference') return null
@@ -213,7 +213,9 @@ export interface LoadHooks {
 
 /** Runs one job in a fresh load-generator process and returns its result. */
 export async function runLoadJob(job: LoadJob, hooks: LoadHooks = {}, timeoutMs = 300_000): Promise<LoadResult> {
-  const node = spawnNode(LOAD_CPU, [...extraNodeOptions('BENCH_LOAD_NODE_OPTIONS'), '--import', 'tsx', 'bench/load.ts'])
+  // A larger young generation: the generator allocates per frame, and with V8's default the
+  // collections took 14% of its CPU and stalled its loop (which every latency figure includes).
+  const node = spawnNode(LOAD_CPU, ['--max-semi-space-size=64', ...extraNodeOptions('BENCH_LOAD_NODE_OPTIONS'), '--import', 'tsx', 'bench/load.ts'])
   const send = (message: ToLoad) => node.child.send(message)
   try {
     return await new Promise<LoadResult>((resolve, reject) => {

@@ -1,6 +1,7 @@
 /**
  * Sync benchmarks: our server against the reference y-websocket server.
  *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity|browser]
+ *   npm run bench -- --provider-receivers=N   (receivers per room that are full providers; default 1)
  *   npm run bench -- --fuzz[=seeds]   (convergence under chaos with many seeds, see bench/fuzz.ts)
  * Each server runs in its own process (CPU 0) and the load in another (CPU 1). A full run
  * (no --only) writes docs/benchmarks.md. Scenario 7 (browser) is bench/browser.ts.
@@ -17,7 +18,7 @@ import { docFromContent, openSqliteStore, type RoomStore } from '../server/store
 import { boardHistory, boardUpdate } from './board'
 import { BROWSER_LIMITS, browserScenario } from './browser'
 import { runFuzz } from './fuzz'
-import type { LatencyResult, LoadJob, MemoryStats, RoomTarget, StoreTiming, SyncTime, WritePattern } from './messages'
+import type { GcPauses, LatencyResult, LoadJob, MemoryStats, RoomTarget, StoreTiming, SyncTime, WritePattern } from './messages'
 import {
   canPin,
   cpuSecondsOf,
@@ -45,14 +46,25 @@ if (onlyArg !== undefined && !SCENARIOS.includes(onlyArg as Scenario)) {
   process.exit(2)
 }
 const selected: Scenario[] = onlyArg ? [onlyArg as Scenario] : DEFAULT_SCENARIOS
+/**
+ * Receivers per room that are full y-websocket providers (the rest are wire clients, see
+ * bench/load.ts). A provider costs the load generator about 100 us per delivery, which on a
+ * 2-core machine saturates its one core long before either server: more than 1 puts the
+ * generator's own delay into every figure (and stops capacity at 400 rooms).
+ */
+const providerReceiversArg = args.find((arg) => arg.startsWith('--provider-receivers='))?.slice('--provider-receivers='.length)
+const PROVIDER_RECEIVERS = providerReceiversArg === undefined ? 1 : Number(providerReceiversArg)
+if (!Number.isInteger(PROVIDER_RECEIVERS) || PROVIDER_RECEIVERS < 0) {
+  console.error(`--provider-receivers takes a whole number, not '${providerReceiversArg}'`)
+  process.exit(2)
+}
 
 const QUICK_MS = 20_000
 /**
- * --quick shortens every run to 20 s and halves the fan-out rooms: 200 rooms x 5 clients
- * saturate the one load-generator core of a 2-core machine, which then sets the latency.
+ * --quick shortens every run to 20 s.
  */
 const sizes = {
-  fanout: { rooms: quick ? 100 : 200, clientsPerRoom: 5, rate: 10, durationMs: quick ? QUICK_MS : 120_000 },
+  fanout: { rooms: 200, clientsPerRoom: 5, rate: 10, durationMs: quick ? QUICK_MS : 120_000 },
   drag: { rooms: 50, clientsPerRoom: 4, rate: 30, durationMs: quick ? QUICK_MS : 120_000 },
   memory: [
     { shapes: 500, rooms: quick ? 20 : 50 },
@@ -135,6 +147,8 @@ interface LatencyRun extends LatencyResult {
   /** Over the whole job, this server's idle turns included. */
   serverLoopDelayP99: number
   serverLoopDelayMax: number
+  /** The server's garbage-collection pauses over the job. */
+  serverGc: GcPauses | null
   /** Our server's store calls over the job; null for the reference. */
   store: StoreTiming | null
   /** The server's resident memory at the end of the job, with every client still connected. */
@@ -170,6 +184,7 @@ async function latencyRuns(
       kind: 'latency',
       targets,
       clientsPerRoom: shape.clientsPerRoom,
+      providerReceivers: PROVIDER_RECEIVERS,
       rate: shape.rate,
       durationMs: shape.durationMs,
       sliceMs: SLICE_MS,
@@ -184,7 +199,7 @@ async function latencyRuns(
       machine: machineBusySeconds(),
     })
     const window: { first?: Sample; last?: Sample } = {}
-    let loops: Promise<Array<{ p99: number; max: number }>> = Promise.resolve([])
+    let loops: Promise<Array<{ p99: number; max: number; gc: GcPauses }>> = Promise.resolve([])
     let storeTimings: Promise<Array<StoreTiming | null>> = Promise.resolve([])
     const result = await runLoadJob(
       job,
@@ -222,6 +237,7 @@ async function latencyRuns(
       otherCpuPercent: (Math.max(0, otherSeconds) / seconds) * 100,
       serverLoopDelayP99: delays[i]?.p99 ?? NaN,
       serverLoopDelayMax: delays[i]?.max ?? NaN,
+      serverGc: delays[i]?.gc ?? null,
       store: stores[i] ?? null,
       serverRss: rss[i] ?? NaN,
     }))
@@ -245,6 +261,7 @@ const LATENCY_HEADERS = [
   'reconnects',
   'server CPU %',
   'server loop delay p99/max ms',
+  'server GC pauses: n, total/max ms',
   'load CPU %',
   'load loop delay p99/max ms',
   'other CPU %',
@@ -266,6 +283,7 @@ function latencyRow(run: LatencyRun): string[] {
     String(run.reconnects),
     run.serverCpuPercent.toFixed(0),
     `${ms(run.serverLoopDelayP99)} / ${ms(run.serverLoopDelayMax)}`,
+    run.serverGc ? `${run.serverGc.count}, ${ms(run.serverGc.totalMs)} / ${ms(run.serverGc.maxMs)}` : '–',
     run.loadCpuPercent.toFixed(0),
     `${ms(run.loadLoopDelayP99)} / ${ms(run.loadLoopDelayMax)}`,
     run.otherCpuPercent.toFixed(0),
@@ -290,8 +308,15 @@ function latencyChecks(runs: LatencyRun[]): string {
   return broken.length === 0 ? 'Lost and duplicated: 0 in every run.' : `**Lost or duplicated updates in ${broken.length} run(s): see the table.**`
 }
 
+/** Who a room's clients are; the same for both servers. */
+function describeClients(shape: LatencyShape): string {
+  const providers = Math.min(shape.clientsPerRoom - 1, PROVIDER_RECEIVERS)
+  const wire = shape.clientsPerRoom - 1 - providers
+  return `In each room the writer and ${providers} receiver(s) are y-websocket providers (the receivers' documents are checked update by update)${wire > 0 ? `; the other ${wire} receiver(s) are wire clients that do a provider's handshake and presence but apply nothing, timing each update frame by its order (a provider costs the load generator ~100 us per delivery)` : ''}.`
+}
+
 function describeTurns(shape: LatencyShape): string {
-  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Each server's first ${WARMUP_MS / 1000} s of writing are not timed. Latency: writer's transaction to another client's observation.`
+  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Each server's first ${WARMUP_MS / 1000} s of writing are not timed. ${describeClients(shape)} Latency: writer's transaction to another client's observation.`
 }
 
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
@@ -372,7 +397,7 @@ async function capacity(): Promise<void> {
   report({
     title: '6. Capacity',
     body: [
-      `Scenario 1's room shape (${shape.clientsPerRoom} clients, ${shape.rate}/s) for ${shape.durationMs / 1000} s per step, one server at a time, rooms stepped until p99 > ${p99LimitMs} ms.`,
+      `Scenario 1's room shape (${shape.clientsPerRoom} clients, ${shape.rate}/s) for ${shape.durationMs / 1000} s per step, one server at a time, rooms stepped until p99 > ${p99LimitMs} ms. ${describeClients({ ...shape, rooms: 0 })}`,
       '',
       table(LATENCY_HEADERS, rows),
       '',
@@ -651,7 +676,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     ...sections.flatMap((section) => [`## ${section.title}`, '', section.body, '']),
     '## What limits these figures',
     '',
-    '- One load-generator process on one core runs every client, so its CPU and event-loop delay (columns "load ...") add to every latency, for both servers alike. On a 2-core machine 200 rooms x 5 clients at 10/s (2,000 writes and 8,000 deliveries a second) keep it at 90-100% CPU with event-loop delays near 100 ms, which is why --quick halves the fan-out rooms; at 200 rooms the tail latency mostly measures the generator.',
+    '- One load-generator process on one core runs every client, so its CPU and event-loop delay (columns "load ...") add to every latency, for both servers alike. With every receiver a y-websocket provider, 200 rooms x 5 clients at 10/s (2,000 writes and 8,000 deliveries a second) kept it at 90-100% CPU with event-loop delays near 100 ms; hence one provider receiver per room and wire clients for the rest, and a larger young generation for the generator (`--max-semi-space-size=64`). Loop delays are lateness beyond the 5 ms sampling interval.',
     '- The machine may be shared with other work (column "other CPU %", in % of one core). The servers under comparison take turns in short slices while both stay connected, so such work hits both alike; compare figures within one table, not across runs. p99 and max move most with it.',
     '- Latency is over loopback: no TLS, proxy or real network.',
     '- Our server stores each update (one SQLite transaction per event-loop turn) before broadcasting it; the reference broadcasts at once and stores nothing. Scenario 5 isolates what storing costs.',

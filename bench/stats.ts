@@ -32,3 +32,15 @@ export function table(headers: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
+
+/** Milliseconds between samples of the event-loop delay monitors (bench/probe.ts, bench/load.ts). */
+export const LOOP_DELAY_RESOLUTION_MS = 5
+
+/**
+ * How late the loop ran, in ms, from a monitorEventLoopDelay histogram: Node records each
+ * interval between its samples whole, so an idle loop reads as the resolution (5.2 ms here).
+ */
+export function loopLateness(histogram: { percentile(p: number): number; max: number }): { p99: number; max: number } {
+  const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS)
+  return { p99: late(histogram.percentile(99)), max: late(histogram.max) }
+}
