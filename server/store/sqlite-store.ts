@@ -158,25 +158,49 @@ export function openSqliteStore(file: string): SqliteRoomStore {
       ) WHERE newer_bytes > @keepBytes ORDER BY seq DESC LIMIT 1
     )`)
 
+  // The last seq of each room this connection wrote to (rooms are never deleted, and only this
+  // connection writes the file), so an append costs one statement. A rolled-back write forgets
+  // its rooms; a room's seqs may then skip numbers, never repeat one.
+  const lastSeqs = new Map<string, number>()
+  const LAST_SEQS_KEPT = 10_000
   const requireRoom = (roomId: string): void => {
-    if (!selectRoom.get(roomId)) throw new RoomNotFoundError(roomId)
+    if (!lastSeqs.has(roomId) && !selectRoom.get(roomId)) throw new RoomNotFoundError(roomId)
   }
   const append = (u: UpdateToAppend): number => {
-    const seq = (selectLastSeq.get({ roomId: u.roomId }) ?? 0) + 1
+    const seq = (lastSeqs.get(u.roomId) ?? selectLastSeq.get({ roomId: u.roomId }) ?? 0) + 1
     insertUpdate.run(u.roomId, seq, u.at, u.update)
+    if (lastSeqs.size >= LAST_SEQS_KEPT && !lastSeqs.has(u.roomId)) lastSeqs.clear()
+    lastSeqs.set(u.roomId, seq)
     return seq
   }
+  /** Runs a write transaction; if it fails, the seqs noted for its rooms go with it. */
+  const forgettingOnFailure =
+    <A extends unknown[], R>(write: (...args: A) => R, roomsOf: (...args: A) => string[]) =>
+    (...args: A): R => {
+      try {
+        return write(...args)
+      } catch (error) {
+        for (const roomId of roomsOf(...args)) lastSeqs.delete(roomId)
+        throw error
+      }
+    }
 
-  const createRoom = db.transaction((room: StoredRoom, seedUpdate: Uint8Array) => {
-    const g = room.linkGenerations
-    const { changes } = insertRoom.run(room.roomId, room.createdAt, g.interviewer, g.candidate, g.reviewer)
-    if (changes === 0) throw new RoomExistsError(room.roomId)
-    append({ roomId: room.roomId, at: room.createdAt, update: seedUpdate })
-  })
-  const appendUpdates = db.transaction((updates: UpdateToAppend[]) => {
-    new Set(updates.map((u) => u.roomId)).forEach(requireRoom)
-    return updates.map(append)
-  })
+  const createRoom = forgettingOnFailure(
+    db.transaction((room: StoredRoom, seedUpdate: Uint8Array) => {
+      const g = room.linkGenerations
+      const { changes } = insertRoom.run(room.roomId, room.createdAt, g.interviewer, g.candidate, g.reviewer)
+      if (changes === 0) throw new RoomExistsError(room.roomId)
+      append({ roomId: room.roomId, at: room.createdAt, update: seedUpdate })
+    }),
+    (room) => [room.roomId],
+  )
+  const appendUpdates = forgettingOnFailure(
+    db.transaction((updates: UpdateToAppend[]) => {
+      for (const u of updates) requireRoom(u.roomId)
+      return updates.map(append)
+    }),
+    (updates) => updates.map((u) => u.roomId),
+  )
   const loadRoomContent = db.transaction((roomId: string) => {
     if (!selectRoom.get(roomId)) return null
     const snapshot = selectSnapshot.get(roomId)
