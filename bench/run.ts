@@ -546,9 +546,15 @@ function storedSizeRow(name: string, { stored, fresh, logRows }: Awaited<ReturnT
   return [`${name}: snapshot + ${logRows} log rows / fresh encoding`, `${stored} / ${fresh} = ${ratio(stored, fresh)}`]
 }
 
+/**
+ * Updates after the snapshot in the cold-load case that matches how our server leaves a room:
+ * it snapshots every SYNC_DEFAULTS.snapshotEvery (500) updates, give or take a quarter.
+ */
+const COLD_TAIL_UPDATES = 600
+
 async function coldload(): Promise<void> {
   const { shapes, updates, coldRooms, coldConnections, warmConnections } = sizes.coldload
-  log(`coldload: building ${coldRooms + 1} stored rooms of ${shapes} shapes, ${updates} updates each`)
+  log(`coldload: building ${coldRooms + 2} stored rooms of ${shapes} shapes, ${updates} updates each`)
   const dataDir = tempDir('coldload')
   const file = path.join(dataDir, 'rooms.sqlite')
   const store = openSqliteStore(file)
@@ -567,14 +573,25 @@ async function coldload(): Promise<void> {
   const snapshotted = await storeRoom()
   const content = await store.loadRoomContent(snapshotted.roomId)
   if (!content) throw new Error('the stored room vanished')
-  const roomDoc = new Y.Doc()
-  Y.transact(roomDoc, () => content.updates.forEach(({ update }) => Y.applyUpdate(roomDoc, update)))
-  const roomState = Y.encodeStateAsUpdate(roomDoc)
-  roomDoc.destroy()
+  /** The room's state after its first `count` stored updates, as our server would snapshot it. */
+  const stateAfter = (count: number) => {
+    const doc = new Y.Doc()
+    Y.transact(doc, () => content.updates.slice(0, count).forEach(({ update }) => Y.applyUpdate(doc, update)))
+    const state = Y.encodeStateAsUpdate(doc)
+    doc.destroy()
+    return state
+  }
+  const roomState = stateAfter(content.updates.length)
   const logBytes = content.updates.reduce((sum, { update }) => sum + update.byteLength, 0)
   const lastSeq = content.updates.at(-1)?.seq ?? 0
   await store.writeSnapshot(snapshotted.roomId, roomState, lastSeq)
   const snapshottedSize = await storedSize(store, snapshotted.roomId)
+  // As our server leaves a room: a snapshot, then at most 1.25 x SNAPSHOT_EVERY updates after it.
+  const withTail = await storeRoom()
+  const tailContent = await store.loadRoomContent(withTail.roomId)
+  if (!tailContent) throw new Error('the stored room vanished')
+  const tailStart = tailContent.updates.length - COLD_TAIL_UPDATES
+  await store.writeSnapshot(withTail.roomId, stateAfter(tailStart), tailContent.updates[tailStart - 1]?.seq ?? 0)
   await store.close()
   const fileBytes = statSync(file).size
 
@@ -593,6 +610,15 @@ async function coldload(): Promise<void> {
       expectShapes: shapes,
     })
     rows.push(syncTimeRow('ours, cold, snapshot', summary.coldSnapshot))
+    log(`coldload: ours, ${coldConnections} cold loads from a snapshot and ${COLD_TAIL_UPDATES} updates after it`)
+    summary.coldTail = await syncTimes(server, {
+      targets: [withTail],
+      connections: coldConnections,
+      unloadBetween: true,
+      holder: null,
+      expectShapes: shapes,
+    })
+    rows.push(syncTimeRow(`ours, cold, snapshot + ${COLD_TAIL_UPDATES} updates`, summary.coldTail))
     log(`coldload: ours, ${warmConnections} loads of a loaded room`)
     summary.warm = await syncTimes(server, {
       targets: [snapshotted],
@@ -636,7 +662,7 @@ async function coldload(): Promise<void> {
           ['log / state', ratio(logBytes, roomState.byteLength)],
           storedSizeRow('stored after the bench wrote the snapshot', snapshottedSize),
           storedSizeRow('stored after the server loaded and unloaded a log-only room', reloadedSize),
-          [`SQLite file for ${coldRooms + 1} such rooms (one with a snapshot)`, `${fileBytes} (${mib(fileBytes)} MiB)`],
+          [`SQLite file for ${coldRooms + 2} such rooms (two with a snapshot)`, `${fileBytes} (${mib(fileBytes)} MiB)`],
           ['SQLite file after the run (every room snapshotted, logs folded)', `${fileBytesAfter} (${mib(fileBytesAfter)} MiB)`],
         ],
       ),

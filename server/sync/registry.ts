@@ -3,7 +3,7 @@ import type { RoomStore } from '../store/room-store'
 import { docFromContent } from '../store/room-content'
 import { CloseCode } from '../../lib/sync/protocol'
 import { resolveLimits, type SyncLimits } from './limits'
-import { Room, type RoomDeps } from './room'
+import { mostUpdatesBetweenSnapshots, Room, type RoomDeps } from './room'
 import { answersFromStore, asksForEverything, FIRST_FRAME_WAIT_MS, storedReply, type SnapshotContent, type StoredReply } from './stored-reply'
 import type { WriteQueue } from './write-queue'
 
@@ -110,7 +110,7 @@ export class RoomRegistry {
     const content = await store.loadRoomContent(roomId)
     if (!content) return null
     // Building a large document takes longer than a new client takes to ask for it: answer from the store first.
-    if (answersFromStore(content, this.options.snapshotEvery)) await this.firstFrame(roomId, content)
+    if (answersFromStore(content, mostUpdatesBetweenSnapshots(this.options.snapshotEvery))) await this.firstFrame(roomId, content)
     const { doc, storedBytes } = docFromContent(content)
     // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
     let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined

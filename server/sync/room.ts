@@ -576,6 +576,11 @@ function jittered(every: number): number {
   return Math.max(1, Math.round(every * (0.75 + Math.random() / 2)))
 }
 
+/** The most updates a room stores between two snapshots when it snapshots every `every` (jittered). */
+export function mostUpdatesBetweenSnapshots(every: number): number {
+  return Math.max(1, Math.round(every * 1.25))
+}
+
 /** Runs a payload check, turning InvalidPayload into the close it calls for. */
 function checked<T>(check: () => T): T {
   try {
