@@ -27,8 +27,15 @@ export type ToServer =
   | { type: 'store-timing' }
   | { type: 'create-rooms'; count: number }
 
-/** Our server's store calls since the previous question (times are the synchronous SQLite work). */
+/**
+ * Our server's store calls since the previous question (times are the synchronous SQLite work),
+ * and its relay time: from applying an update to sending it to the room (stored in between).
+ */
 export interface StoreTiming {
+  relayed: number
+  relayP50: number
+  relayP99: number
+  relayMax: number
   appendCalls: number
   appendedUpdates: number
   appendP50: number

@@ -16,6 +16,7 @@ import { percentile, sortedOf } from './stats'
 
 const appendTimes: number[] = []
 const snapshotTimes: number[] = []
+const relayTimes: number[] = []
 let appendedUpdates = 0
 
 /** The store with its appends and snapshots timed, to tell storage stalls from other delays. */
@@ -45,7 +46,12 @@ function timedStore(inner: RoomStore): RoomStore {
 function storeTiming(): StoreTiming {
   const appends = sortedOf(appendTimes.splice(0))
   const snapshots = snapshotTimes.splice(0)
+  const relays = sortedOf(relayTimes.splice(0))
   const timing: StoreTiming = {
+    relayed: relays.length,
+    relayP50: percentile(relays, 0.5),
+    relayP99: percentile(relays, 0.99),
+    relayMax: relays.at(-1) ?? NaN,
     appendCalls: appends.length,
     appendedUpdates,
     appendP50: percentile(appends, 0.5),
@@ -80,6 +86,7 @@ const running = await startSyncServer({
   hibernateAfterMs: Number(flag('hibernate-ms') ?? SYNC_DEFAULTS.hibernateAfterMs),
   // As in production (server/main.ts): rooms are brought up to the current schema on load.
   prepareDoc: migrateStoredRoomDoc,
+  onRelayed: (ms) => relayTimes.push(ms),
   log: (message) => console.error(message),
 })
 

@@ -296,7 +296,7 @@ function storeLines(runs: LatencyRun[]): string {
     .flatMap(({ name, store, writingMs }) =>
       store
         ? [
-            `- ${name}: ${store.appendCalls} appendUpdates calls (${(store.appendCalls / (writingMs / 1000)).toFixed(0)}/s while writing, ${(store.appendedUpdates / Math.max(1, store.appendCalls)).toFixed(1)} updates each) took p50 ${ms(store.appendP50)} ms, p99 ${ms(store.appendP99)} ms, max ${ms(store.appendMax)} ms; ${store.snapshots} snapshots${store.snapshots > 0 ? `, slowest ${ms(store.snapshotMax)} ms` : ''}.`,
+            `- ${name}: ${store.appendCalls} appendUpdates calls (${(store.appendCalls / (writingMs / 1000)).toFixed(0)}/s while writing, ${(store.appendedUpdates / Math.max(1, store.appendCalls)).toFixed(1)} updates each) took p50 ${ms(store.appendP50)} ms, p99 ${ms(store.appendP99)} ms, max ${ms(store.appendMax)} ms; ${store.snapshots} snapshots${store.snapshots > 0 ? `, slowest ${ms(store.snapshotMax)} ms` : ''}. Inside the server, from applying an update to sending it on (stored in between), over ${store.relayed} updates: p50 ${ms(store.relayP50)} ms, p99 ${ms(store.relayP99)} ms, max ${ms(store.relayMax)} ms.`,
           ]
         : [],
     )

@@ -23,6 +23,8 @@ export interface RegistryOptions {
   forbiddenFor?: RoomDeps['forbiddenFor']
   /** See RoomDeps.hibernateAfterMs. */
   hibernateAfterMs?: number
+  /** See RoomDeps.onRelayed. */
+  onRelayed?: RoomDeps['onRelayed']
   log?: (message: string) => void
 }
 
@@ -129,6 +131,7 @@ export class RoomRegistry {
       store,
       writer,
       limits: this.limits,
+      onRelayed: this.options.onRelayed,
       log: this.options.log,
       forbiddenFor: this.options.forbiddenFor,
       hibernateAfterMs: this.options.hibernateAfterMs,

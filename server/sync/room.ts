@@ -113,6 +113,8 @@ export interface RoomDeps {
    * frees the Y.Doc (see Room); 0 or absent: never.
    */
   hibernateAfterMs?: number
+  /** Told, for each update, the milliseconds from applying it to sending it to the room (benchmarks). */
+  onRelayed?: (ms: number) => void
   log?: (message: string) => void
 }
 
@@ -510,13 +512,18 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const appliedAt = this.deps.onRelayed ? performance.now() : 0
     this.lastChangeAt = Date.now()
     this.scheduleHibernation()
     this.estimatedBytes += update.byteLength
     this.unmeasuredBytes += update.byteLength
     const stored = this.deps.writer.write(this.roomId, update)
     this.tail = this.tail.then(
-      () => stored.then((seq) => this.afterStored(update, origin, seq)),
+      () =>
+        stored.then((seq) => {
+          this.afterStored(update, origin, seq)
+          this.deps.onRelayed?.(performance.now() - appliedAt)
+        }),
       // An earlier failure already failed the room.
       () => undefined,
     ).catch((error: unknown) => this.fail(error))

@@ -28,6 +28,8 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
   forbiddenFor?: RoomDeps['forbiddenFor']
   /** Milliseconds without a change after which a loaded room frees its Y.Doc and keeps only its encoding (0: never). */
   hibernateAfterMs?: number
+  /** Told, for each update, the milliseconds from applying it to sending it on (benchmarks). */
+  onRelayed?: RoomDeps['onRelayed']
   /** Receives one line per refused or closed connection (with the room id, never the token). */
   log?: (message: string) => void
 }
@@ -79,6 +81,7 @@ export class SyncServer {
       prepareDoc: options.prepareDoc,
       forbiddenFor: options.forbiddenFor ?? roomDocumentRule,
       hibernateAfterMs: options.hibernateAfterMs ?? SYNC_DEFAULTS.hibernateAfterMs,
+      onRelayed: options.onRelayed,
       log: this.log,
     })
     this.wss = new WebSocketServer({

@@ -36,6 +36,35 @@ describe('write queue', () => {
     expect(seqs).toEqual([1, 2, 3])
   })
 
+  it('WQ3: a batch of small updates whose first has waited maxWaitMs is written before the turn ends', async () => {
+    const { store, log } = recordingStore()
+    let now = 0
+    const queue = new WriteQueue(store, { maxWaitMs: 2, now: () => now })
+    const first = [queue.write('r', Uint8Array.of(1)), queue.write('r', Uint8Array.of(2))]
+    now = 1.9
+    first.push(queue.write('r', Uint8Array.of(3)))
+    now = 2
+    const later = [queue.write('r', Uint8Array.of(4)), queue.write('r', Uint8Array.of(5))]
+    await Promise.resolve()
+    // Written already: no turn of the event loop has passed.
+    expect(log).toEqual(['append 1,2,3'])
+    expect(await Promise.all([...first, ...later])).toEqual([1, 2, 3, 4, 5])
+    expect(log).toEqual(['append 1,2,3', 'append 4,5'])
+  })
+
+  it('WQ3: a batch over maxEarlyBytes waits for the end of the turn', async () => {
+    const { store, log } = recordingStore()
+    let now = 0
+    const queue = new WriteQueue(store, { maxWaitMs: 2, maxEarlyBytes: 8, now: () => now })
+    const writes = [queue.write('r', new Uint8Array(9).fill(1))]
+    now = 5
+    writes.push(queue.write('r', Uint8Array.of(2)))
+    await Promise.resolve()
+    expect(log).toEqual([])
+    await Promise.all(writes)
+    expect(log).toEqual(['append 1,2'])
+  })
+
   it('WQ2: chores run one a turn, each after the updates queued before it are stored', async () => {
     const { store, log } = recordingStore()
     const queue = new WriteQueue(store)
