@@ -165,12 +165,14 @@ function connectWireClient(url: string, room: RoomTarget, onUpdateFrame: (frame:
     write(encoder)
     socket.send(encoding.toUint8Array(encoder))
   }
-  // As y-websocket does: every presence change, local or received, goes out.
-  awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) =>
+  const sendPresence = (clients: number[]) =>
     send((encoder) => {
       encoding.writeVarUint(encoder, MessageType.awareness)
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [...added, ...updated, ...removed]))
-    }),
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
+    })
+  // As y-websocket does: every presence change, local or received, goes out.
+  awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) =>
+    sendPresence([...added, ...updated, ...removed]),
   )
   const client: WireClient = {
     wire,
@@ -187,10 +189,7 @@ function connectWireClient(url: string, room: RoomTarget, onUpdateFrame: (frame:
         encoding.writeVarUint(encoder, MessageType.sync)
         syncProtocol.writeSyncStep1(encoder, doc)
       })
-      send((encoder) => {
-        encoding.writeVarUint(encoder, MessageType.awareness)
-        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]))
-      })
+      sendPresence([doc.clientID])
     })
     socket.on('message', (data: Buffer) => {
       const arrived = performance.now()

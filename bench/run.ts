@@ -309,14 +309,14 @@ function latencyChecks(runs: LatencyRun[]): string {
 }
 
 /** Who a room's clients are; the same for both servers. */
-function describeClients(shape: LatencyShape): string {
-  const providers = Math.min(shape.clientsPerRoom - 1, PROVIDER_RECEIVERS)
-  const wire = shape.clientsPerRoom - 1 - providers
+function describeClients(clientsPerRoom: number): string {
+  const providers = Math.min(clientsPerRoom - 1, PROVIDER_RECEIVERS)
+  const wire = clientsPerRoom - 1 - providers
   return `In each room the writer and ${providers} receiver(s) are y-websocket providers (the receivers' documents are checked update by update)${wire > 0 ? `; the other ${wire} receiver(s) are wire clients that do a provider's handshake and presence but apply nothing, timing each update frame by its order (a provider costs the load generator ~100 us per delivery)` : ''}.`
 }
 
 function describeTurns(shape: LatencyShape): string {
-  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Each server's first ${WARMUP_MS / 1000} s of writing are not timed. ${describeClients(shape)} Latency: writer's transaction to another client's observation.`
+  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Each server's first ${WARMUP_MS / 1000} s of writing are not timed. ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
 }
 
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
@@ -397,7 +397,7 @@ async function capacity(): Promise<void> {
   report({
     title: '6. Capacity',
     body: [
-      `Scenario 1's room shape (${shape.clientsPerRoom} clients, ${shape.rate}/s) for ${shape.durationMs / 1000} s per step, one server at a time, rooms stepped until p99 > ${p99LimitMs} ms. ${describeClients({ ...shape, rooms: 0 })}`,
+      `Scenario 1's room shape (${shape.clientsPerRoom} clients, ${shape.rate}/s) for ${shape.durationMs / 1000} s per step, one server at a time, rooms stepped until p99 > ${p99LimitMs} ms. ${describeClients(shape.clientsPerRoom)}`,
       '',
       table(LATENCY_HEADERS, rows),
       '',

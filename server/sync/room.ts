@@ -578,14 +578,17 @@ export class Room {
   }
 }
 
-/** `every`, give or take a quarter, so that rooms loaded together do not snapshot together. */
+/** How far a room's snapshot interval strays from snapshotEvery, either way. */
+const SNAPSHOT_JITTER = 0.25
+
+/** `every`, give or take SNAPSHOT_JITTER, so that rooms loaded together do not snapshot together. */
 function jittered(every: number): number {
-  return Math.max(1, Math.round(every * (0.75 + Math.random() / 2)))
+  return Math.max(1, Math.round(every * (1 - SNAPSHOT_JITTER + Math.random() * 2 * SNAPSHOT_JITTER)))
 }
 
 /** The most updates a room stores between two snapshots when it snapshots every `every` (jittered). */
 export function mostUpdatesBetweenSnapshots(every: number): number {
-  return Math.max(1, Math.round(every * 1.25))
+  return Math.max(1, Math.round(every * (1 + SNAPSHOT_JITTER)))
 }
 
 /** Runs a payload check, turning InvalidPayload into the close it calls for. */
