@@ -3,7 +3,9 @@
  * and time including callees. Profile a benchmark's processes with
  *   BENCH_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- --quick --only=drag
  * (BENCH_LOAD_NODE_OPTIONS for the load generator), then
- *   node --import tsx bench/cpu-profile.ts /tmp/prof/<file>.cpuprofile [rows]
+ *   node --import tsx bench/cpu-profile.ts /tmp/prof/<file>.cpuprofile [rows] [--stalls=<ms>]
+ * With --stalls, it also lists each stretch of at least that many milliseconds in which the
+ * thread never went idle (what held its event loop), with what ran most in it.
  * Each thread writes its own file; the largest is the main thread. Native calls (SQLite,
  * syscalls) count as the self time of the JavaScript function that made them.
  */
@@ -22,8 +24,10 @@ interface CpuProfile {
   timeDeltas: number[]
 }
 
-const [file, rowsArg] = process.argv.slice(2)
-if (!file) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [rows]')
+const args = process.argv.slice(2)
+const stallsArg = args.find((arg) => arg.startsWith('--stalls='))
+const [file, rowsArg] = args.filter((arg) => !arg.startsWith('--'))
+if (!file) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [rows] [--stalls=<ms>]')
 const rows = Number(rowsArg ?? 30)
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile
 
@@ -78,3 +82,52 @@ including.delete('(idle) :0')
 print('self time by function', self)
 print('self time by file', byFile)
 print('time including callees', including)
+
+/**
+ * Stretches of consecutive busy samples lasting at least `minMs`, each with the functions that
+ * took most of it (self time) and the outermost of our own frames under which it ran.
+ */
+function printStalls(minMs: number): void {
+  console.log(`\nbusy stretches of ${minMs} ms or more (start s from the first sample, length ms)`)
+  let clock = 0
+  let stretch: { start: number; micros: number; samples: number[] } | null = null
+  const stretches: Array<{ start: number; micros: number; samples: number[] }> = []
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0
+    clock += delta
+    const busy = nodes.get(id)?.callFrame.functionName !== '(idle)'
+    if (busy) {
+      stretch ??= { start: clock - delta, micros: 0, samples: [] }
+      stretch.micros += delta
+      stretch.samples.push(id)
+    } else if (stretch) {
+      stretches.push(stretch)
+      stretch = null
+    }
+  })
+  if (stretch) stretches.push(stretch)
+  const long = stretches.filter((s) => s.micros >= minMs * 1000)
+  for (const s of long) {
+    const selfHere = new Map<string, number>()
+    const ours = new Map<string, number>()
+    for (const id of s.samples) {
+      const node = nodes.get(id)
+      if (!node) continue
+      add(selfHere, functionKey(node), 1)
+      let outermost: string | null = null
+      for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+        const ancestor = nodes.get(at)
+        if (ancestor && /^(server|bench|lib)\//.test(shortUrl(ancestor.callFrame.url))) outermost = functionKey(ancestor)
+      }
+      add(ours, outermost ?? '(none of ours)', 1)
+    }
+    const top = (totals: Map<string, number>) =>
+      [...totals].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([key, n]) => `${key} ${((n / s.samples.length) * 100).toFixed(0)}%`).join('; ')
+    console.log(`${(s.start / 1e6).toFixed(2).padStart(7)} s  ${(s.micros / 1000).toFixed(1).padStart(6)} ms  ${s.samples.length} samples`)
+    console.log(`          self: ${top(selfHere)}`)
+    console.log(`          under: ${top(ours)}`)
+  }
+  console.log(`${long.length} of ${stretches.length} busy stretches`)
+}
+
+if (stallsArg) printStalls(Number(stallsArg.slice('--stalls='.length)))
