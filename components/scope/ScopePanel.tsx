@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useRef, useState, type PointerEvent } from 'react'
+import { useRef, useState, type PointerEvent } from 'react'
 import { DesignTab } from './DesignTab'
 import { EstimatesTab } from './EstimatesTab'
 import { RequirementsTab } from './RequirementsTab'
@@ -18,19 +18,25 @@ type TabId = (typeof TABS)[number]['id']
 const WIDTH_KEY = 'boxes:panel-width'
 const MIN_WIDTH = 300
 const MAX_WIDTH = 720
+const DEFAULT_WIDTH = 380
 
-/** The shared scope panel beside the canvas: resizable by its left edge, never over the canvas. */
-export function ScopePanel({ onClose }: { onClose(): void }) {
+/** The width this device last gave the panel (the panel renders only in the browser). */
+function savedWidth(): number {
+  const saved = Number(localStorage.getItem(WIDTH_KEY))
+  return saved >= MIN_WIDTH && saved <= MAX_WIDTH ? saved : DEFAULT_WIDTH
+}
+
+/**
+ * The shared scope panel beside the canvas: resizable by its left edge, never over the canvas.
+ * With `bodyLater`, only its frame renders (the tab's contents follow), so the canvas beside
+ * it can mount first.
+ */
+export function ScopePanel({ onClose, bodyLater = false }: { onClose(): void; bodyLater?: boolean }) {
   const { role, privateNotes } = useRoom()
   const tabs = TABS.filter((t) => t.id !== 'notes' || (role === 'interviewer' && privateNotes))
   const [tab, setTab] = useState<TabId>('requirements')
-  const [width, setWidth] = useState(380)
+  const [width, setWidth] = useState(savedWidth)
   const drag = useRef<{ startX: number; startWidth: number } | null>(null)
-
-  useEffect(() => {
-    const saved = Number(localStorage.getItem(WIDTH_KEY))
-    if (saved >= MIN_WIDTH && saved <= MAX_WIDTH) setWidth(saved)
-  }, [])
 
   const clamp = (value: number) => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, value))
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
@@ -75,10 +81,10 @@ export function ScopePanel({ onClose }: { onClose(): void }) {
         <button type="button" className="icon-button" aria-label="Close the scope panel" onClick={onClose}>»</button>
       </div>
       <div className="scope-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'requirements' && <RequirementsTab />}
-        {tab === 'estimates' && <EstimatesTab />}
-        {tab === 'design' && <DesignTab />}
-        {tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
+        {!bodyLater && tab === 'requirements' && <RequirementsTab />}
+        {!bodyLater && tab === 'estimates' && <EstimatesTab />}
+        {!bodyLater && tab === 'design' && <DesignTab />}
+        {!bodyLater && tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
       </div>
     </aside>
   )
