@@ -303,6 +303,16 @@ function storeLines(runs: LatencyRun[]): string {
     .join('\n')
 }
 
+/**
+ * What the SQLite store adds inside the server (applied -> sent, both stores behind the same
+ * write queue), which the load generator's own delays do not reach.
+ */
+function insideAdded(sqlite: LatencyRun, memory: LatencyRun): string {
+  if (!sqlite.store || !memory.store) return ''
+  const [a, b] = [sqlite.store, memory.store]
+  return `Inside the server (applied -> sent, so without the load generator's delays), SQLite adds p50 **${ms(a.relayP50 - b.relayP50)} ms**, p99 **${ms(a.relayP99 - b.relayP99)} ms** (${ms(a.relayP99)} vs ${ms(b.relayP99)} ms).`
+}
+
 function latencyChecks(runs: LatencyRun[]): string {
   const broken = runs.filter((run) => run.lost > 0 || run.duplicated > 0)
   return broken.length === 0 ? 'Lost and duplicated: 0 in every run.' : `**Lost or duplicated updates in ${broken.length} run(s): see the table.**`
@@ -372,6 +382,8 @@ async function persistence(): Promise<void> {
       table(LATENCY_HEADERS, [latencyRow(sqlite), latencyRow(memory)]),
       '',
       `Added by SQLite: p50 **${ms(sqlite.p50 - memory.p50)} ms**, p99 **${ms(sqlite.p99 - memory.p99)} ms** (p99 ratio ${ratio(sqlite.p99, memory.p99)}); server CPU ${sqlite.serverCpuPercent.toFixed(0)}% vs ${memory.serverCpuPercent.toFixed(0)}%. ${latencyChecks([sqlite, memory])}`,
+      '',
+      insideAdded(sqlite, memory),
       '',
       storeLines([sqlite, memory]),
     ].join('\n'),
