@@ -14,6 +14,7 @@ import { createMemoryStore, docFromContent, type RoomStore } from '../store'
 import { connectClient, eventually, startTestServer, tokenOf, type TestClient } from '../testing/harness'
 import { migrateStoredRoomDoc } from './migrate'
 import { STORED_REPLY_MIN_BYTES } from './stored-reply'
+import { PING_GROUPS } from './sync-server'
 
 type Server = Awaited<ReturnType<typeof startTestServer>>
 const cleanups: Array<() => Promise<void> | void> = []
@@ -451,5 +452,37 @@ describe('hibernating rooms', () => {
     await eventually(() => expect(room().hibernating).toBe(true))
     await srv.sync.registry.loadedRoom(roomId)!.settled()
     expect(Y.encodeStateVector(c.doc)).toEqual(Y.encodeStateVector(a.doc))
+  })
+})
+
+describe('keepalive', () => {
+  it('S19: pings go out in groups spread over the interval; a connection that stops answering is closed, the others stay', async () => {
+    const pingIntervalMs = 600
+    const srv = await server({ pingIntervalMs, maxConnectionsPerRoom: 100 })
+    const { roomId, links } = await srv.createRoom()
+    const url = `${srv.url}/${roomId}?token=${tokenOf(links.interviewer)}`
+    const open = (autoPong: boolean) => {
+      const ws = new WebSocket(url, { autoPong })
+      cleanups.push(() => ws.terminate())
+      const pingedAt: number[] = []
+      ws.on('ping', () => pingedAt.push(performance.now()))
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))
+      return { ws, pingedAt, closed }
+    }
+    const live = Array.from({ length: 2 * PING_GROUPS }, () => open(true))
+    const silent = open(false)
+    await Promise.all([...live, silent].map(({ ws }) => new Promise((resolve) => ws.on('open', resolve))))
+
+    // The silent one is pinged once, misses it, and is closed at its group's next turn.
+    expect(await silent.closed).toBe(1006)
+    await new Promise((resolve) => setTimeout(resolve, pingIntervalMs))
+    for (const { ws, pingedAt } of live) {
+      expect(ws.readyState).toBe(WebSocket.OPEN)
+      expect(pingedAt.length).toBeGreaterThanOrEqual(1)
+    }
+    // Each connection's first ping: spread over most of an interval, not sent in one turn.
+    const firsts = live.map(({ pingedAt }) => pingedAt[0]!).sort((a, b) => a - b)
+    expect(firsts.at(-1)! - firsts[0]!).toBeGreaterThan(pingIntervalMs / 2)
+    expect(new Set(firsts.map((t) => Math.round(t / (pingIntervalMs / PING_GROUPS)))).size).toBeGreaterThan(PING_GROUPS / 2)
   })
 })
