@@ -81,10 +81,14 @@ export function ScopePanel({ onClose, bodyLater = false }: { onClose(): void; bo
         <button type="button" className="icon-button" aria-label="Close the scope panel" onClick={onClose}>»</button>
       </div>
       <div className="scope-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {!bodyLater && tab === 'requirements' && <RequirementsTab />}
-        {!bodyLater && tab === 'estimates' && <EstimatesTab />}
-        {!bodyLater && tab === 'design' && <DesignTab />}
-        {!bodyLater && tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
+        {!bodyLater && (
+          <>
+            {tab === 'requirements' && <RequirementsTab />}
+            {tab === 'estimates' && <EstimatesTab />}
+            {tab === 'design' && <DesignTab />}
+            {tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
+          </>
+        )}
       </div>
     </aside>
   )
