@@ -90,7 +90,7 @@ export type LoadJob =
       /** Writing time per target. */
       durationMs: number
       sliceMs: number
-      /** Each target's first warmupMs of writing count for loss but not for latency. */
+      /** Untimed writing per target before the timed slices; it counts for loss, not latency. */
       warmupMs: number
       write: WritePattern
     }
@@ -131,6 +131,8 @@ export interface LatencyResult {
   p90: number
   p99: number
   max: number
+  /** p99 of the writes made in each timed slice, in order. */
+  sliceP99: number[]
   lost: number
   duplicated: number
   reconnects: number
@@ -138,7 +140,8 @@ export interface LatencyResult {
   loadCpuPercent: number
   loadLoopDelayP99: number
   loadLoopDelayMax: number
-  /** Time this target was writing. */
+  loadGc: GcPauses
+  /** Time this target was writing, after its warm-up. */
   writingMs: number
 }
 

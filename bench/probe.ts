@@ -1,6 +1,6 @@
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { hasType, sendToParent, type MemoryStats, type ToServer } from './messages'
-import { LOOP_DELAY_RESOLUTION_MS, loopLateness } from './stats'
+import { LOOP_DELAY_RESOLUTION_MS, loopLateness, watchGcPauses } from './stats'
 
 /** This process's memory after a full collection (the process must run with --expose-gc). */
 function memoryStats(loadedRooms: number | null): MemoryStats {
@@ -19,16 +19,7 @@ function memoryStats(loadedRooms: number | null): MemoryStats {
 export function answerRunner(loadedRooms: () => number | null): void {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
   loopDelay.enable()
-  // Garbage-collection pauses: a few long ones set a latency p99 that the loop delay's own p99
-  // (one sample per 5 ms, however long the stall) does not show.
-  const gc = { count: 0, totalMs: 0, maxMs: 0 }
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gc.count++
-      gc.totalMs += entry.duration
-      gc.maxMs = Math.max(gc.maxMs, entry.duration)
-    }
-  }).observe({ entryTypes: ['gc'] })
+  const gc = watchGcPauses()
   process.on('message', (message: unknown) => {
     if (!hasType<ToServer>(message)) return
     switch (message.type) {
@@ -36,9 +27,8 @@ export function answerRunner(loadedRooms: () => number | null): void {
         sendToParent({ type: 'stats', stats: memoryStats(loadedRooms()) })
         break
       case 'loop-delay':
-        sendToParent({ type: 'loop-delay', ...loopLateness(loopDelay), gc: { ...gc } })
+        sendToParent({ type: 'loop-delay', ...loopLateness(loopDelay), gc: gc.take() })
         loopDelay.reset()
-        Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 })
         break
     }
   })

@@ -1,3 +1,6 @@
+import { PerformanceObserver } from 'node:perf_hooks'
+import type { GcPauses } from './messages'
+
 /** The q-quantile (0..1) of ascending values, nearest rank; NaN when there are none. */
 export function percentile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN
@@ -31,6 +34,29 @@ export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+/**
+ * Counts this process's garbage-collection pauses from now on; `take()` returns them and starts
+ * again. A few long pauses set a latency p99 that a loop-delay p99 (one sample per 5 ms, however
+ * long the stall) does not show.
+ */
+export function watchGcPauses(): { take(): GcPauses } {
+  let pauses: GcPauses = { count: 0, totalMs: 0, maxMs: 0 }
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      pauses.count++
+      pauses.totalMs += entry.duration
+      pauses.maxMs = Math.max(pauses.maxMs, entry.duration)
+    }
+  }).observe({ entryTypes: ['gc'] })
+  return {
+    take() {
+      const taken = pauses
+      pauses = { count: 0, totalMs: 0, maxMs: 0 }
+      return taken
+    },
+  }
 }
 
 /** Milliseconds between samples of the event-loop delay monitors (bench/probe.ts, bench/load.ts). */
