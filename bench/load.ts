@@ -99,9 +99,10 @@ interface BenchClient {
 /**
  * Moves a client's presence renewal to a random point of its period. Awareness renews a client's
  * presence every 15 s from its last change, so clients connected within a second or two renew
- * together, for ever; each renewal is echoed by every other client in the room, so 1,000 clients
- * renewing in one burst sent a server ~5,000 frames and made it send ~20,000 within 2 s, every
- * 15 s, into whichever server's turn it fell. Real users' renewals are spread; so are these.
+ * together, for ever. Each renewal reaches every client in the room and every other client
+ * echoes it back, so 1,000 clients renewing in one burst sent a server ~5,000 frames and made
+ * it send ~5,000 within 2 s, every 15 s, into whichever server's turn it fell (its main thread
+ * 20-26% busy meanwhile). Real users' renewals are spread; so are these.
  * Returns a function that cancels a renewal not yet made.
  */
 function spreadPresenceRenewal(awareness: awarenessProtocol.Awareness): () => void {
