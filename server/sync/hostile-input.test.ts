@@ -435,8 +435,13 @@ describe('hostile input', () => {
     const sleeper = await raw(s.srv, s.roomId, s.tokens.candidate)
     const socket = (sleeper.ws as unknown as { _socket: { pause(): void } })._socket
     socket.pause()
-    // Beyond what the kernel's socket buffers absorb.
-    for (let i = 0; i < 40; i++) s.a.doc.getMap('scratch').set(`chunk${i}`, 'x'.repeat(512 * 1024))
+    // Beyond what the kernel's socket buffers absorb. One chunk at a time, each read by b before
+    // the next: sent in one burst, many chunks could go out in one turn of the server's loop,
+    // before b (in this same process) could read any, and b would be cut as well.
+    for (let i = 0; i < 40; i++) {
+      s.a.doc.getMap('scratch').set(`chunk${i}`, 'x'.repeat(512 * 1024))
+      await eventually(() => expect(s.b.doc.getMap('scratch').has(`chunk${i}`)).toBe(true))
+    }
     await eventually(() => expect(s.logs.some((line) => line.includes('unread'))).toBe(true))
     await eventually(() => expect(s.room.connectionCount).toBe(2))
     await expectStillSyncing(s.a, s.b)
