@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { freePort } from '../e2e/app-server'
+import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -56,7 +57,11 @@ function spawnNode(cpu: number, args: string[], env: Record<string, string> = {}
     : spawn(process.execPath, args, options)
   running.add(child)
   const lines: string[] = []
+  // BENCH_CHILD_OUTPUT=<dir>: each child's whole output also goes to <dir>/<pid>.log (e.g. with --trace-gc).
+  const outputDir = process.env.BENCH_CHILD_OUTPUT
+  const logFile = outputDir && child.pid !== undefined ? path.join(outputDir, `${child.pid}.log`) : null
   const keep = (chunk: Buffer) => {
+    if (logFile) appendFileSync(logFile, chunk)
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
     lines.splice(0, Math.max(0, lines.length - 40))
   }
@@ -179,7 +184,8 @@ export async function startOurServer(options: {
   unloadMs?: number
   hibernateMs?: number
 }): Promise<ServerProcess> {
-  const args = [...extraNodeOptions('BENCH_SERVER_NODE_OPTIONS'), '--expose-gc', '--import', 'tsx', 'bench/our-server.ts', `--data-dir=${options.dataDir}`]
+  // As in production (scripts/start.mjs), then anything BENCH_SERVER_NODE_OPTIONS adds.
+  const args = [...SERVER_NODE_FLAGS, ...extraNodeOptions('BENCH_SERVER_NODE_OPTIONS'), '--expose-gc', '--import', 'tsx', 'bench/our-server.ts', `--data-dir=${options.dataDir}`]
   if (options.memoryStore) args.push('--memory')
   if (options.unloadMs !== undefined) args.push(`--unload-ms=${options.unloadMs}`)
   if (options.hibernateMs !== undefined) args.push(`--hibernate-ms=${options.hibernateMs}`)
