@@ -32,6 +32,7 @@ import {
   type ServerProcess,
 } from './processes'
 import { kib, mib, ms, percentile, ratio, sortedOf, table } from './stats'
+import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
 
 const SCENARIOS = ['fanout', 'drag', 'memory', 'coldload', 'persistence', 'capacity', 'browser'] as const
 type Scenario = (typeof SCENARIOS)[number]
@@ -732,7 +733,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     `- Machine: ${os.type()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${mib(os.totalmem())} MiB RAM, Node ${process.version}`,
     `- Commit: ${commit}${dirty ? ' (working tree had uncommitted changes)' : ''}`,
     `- Pinning: ${canPin ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or one CPU)'}`,
-    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts); reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory.`,
+    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts), run with the Node flags it runs with in production (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/node-flags.mjs); reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory.`,
     '- Clients: stock y-websocket 3 `WebsocketProvider`s with `ws`, all in one load-generator process, so writer and reader timestamps share one clock.',
     '',
     ...sections.flatMap((section) => [`## ${section.title}`, '', section.body, '']),
