@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { appendFileSync, readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { freePort } from '../e2e/app-server'
 import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
 import os from 'node:os'
@@ -59,9 +59,13 @@ function spawnNode(cpu: number, args: string[], env: Record<string, string> = {}
   const lines: string[] = []
   // BENCH_CHILD_OUTPUT=<dir>: each child's whole output also goes to <dir>/<pid>.log (e.g. with --trace-gc).
   const outputDir = process.env.BENCH_CHILD_OUTPUT
-  const logFile = outputDir && child.pid !== undefined ? path.join(outputDir, `${child.pid}.log`) : null
+  if (outputDir && child.pid !== undefined) {
+    const log = createWriteStream(path.join(outputDir, `${child.pid}.log`))
+    child.stdout?.pipe(log, { end: false })
+    child.stderr?.pipe(log, { end: false })
+    child.on('exit', () => log.end())
+  }
   const keep = (chunk: Buffer) => {
-    if (logFile) appendFileSync(logFile, chunk)
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
     lines.splice(0, Math.max(0, lines.length - 40))
   }
