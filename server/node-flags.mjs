@@ -22,3 +22,7 @@
 //   semi-space 64 MiB only: 32.8 ms (18.8), 226 pauses, 1,110 ms, max 56.8 ms
 //   both flags: 17.7 ms (17.2), 126 pauses, 618 ms, max 8.7 ms; no full collection in the window
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64', '--no-memory-reducer']
+
+// The arguments after `node` that start the app server (pages and sync): `npm start` and the
+// end-to-end tests both use them.
+export const APP_SERVER_ARGS = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts']
