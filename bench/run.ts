@@ -3,6 +3,8 @@
  *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity|browser]
  *   npm run bench -- --provider-receivers=N   (receivers per room that are full providers; default 1)
  *   npm run bench -- --fuzz[=seeds]   (convergence under chaos with many seeds, see bench/fuzz.ts)
+ *   BENCH_CAPACITY_STEPS=400,600 npm run bench -- --only=capacity   (only these room counts)
+ * (Tracing and profiling children: BENCH_SERVER_NODE_OPTIONS, BENCH_LOAD_NODE_OPTIONS, BENCH_CHILD_OUTPUT, bench/processes.ts.)
  * Each server runs in its own process (CPU 0) and the load in another (CPU 1). A full run
  * (no --only) writes docs/benchmarks.md. Scenario 7 (browser) is bench/browser.ts.
  */
@@ -415,7 +417,9 @@ async function persistence(): Promise<void> {
 }
 
 async function capacity(): Promise<void> {
-  const { steps, p99LimitMs, ...shape } = sizes.capacity
+  const { steps: allSteps, p99LimitMs, ...shape } = sizes.capacity
+  const steps = process.env.BENCH_CAPACITY_STEPS ? process.env.BENCH_CAPACITY_STEPS.split(',').map(Number) : allSteps
+  if (steps.some((rooms) => !Number.isInteger(rooms) || rooms < 1)) throw new Error(`BENCH_CAPACITY_STEPS takes room counts such as 400,600, not '${process.env.BENCH_CAPACITY_STEPS}'`)
   const rows: string[][] = []
   const reached: Record<ServerKind, number> = { ours: 0, reference: 0 }
   const rssAt: string[] = []
@@ -739,6 +743,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     '## What limits these figures',
     '',
     '- One load-generator process on one core runs every client, so its CPU and event-loop delay (columns "load ...") add to every latency, for both servers alike. With every receiver a y-websocket provider, 200 rooms x 5 clients at 10/s (2,000 writes and 8,000 deliveries a second) kept it at 90-100% CPU with event-loop delays near 100 ms; hence one provider receiver per room and wire clients for the rest, and the generator GC tuned (`--max-semi-space-size=64 --initial-old-space-size=4096 --no-memory-reducer`: a large young generation, and no full collection within a run; its full collections had paused it 60-125 ms, column "load GC pauses"). Loop delays are lateness beyond the 5 ms sampling interval.',
+    '- The generator\'s young-generation pauses are not the same for both servers: driving our server at 400 rooms (capacity), 8.3-8.6 MiB of its objects survived each of its young collections (mostly its clients\' Yjs transaction maps and sets) against 0.46 MiB with the reference, and each pause took 32-47 ms against 5-9 ms (`BENCH_CAPACITY_STEPS=400 BENCH_LOAD_NODE_OPTIONS=--trace-gc-nvp BENCH_CHILD_OUTPUT=<dir>`). Not explained yet; it adds to our latencies more than to the reference\'s, most where the generator drives only our servers (capacity steps, scenario 5).',
     '- The machine may be shared with other work (column "other CPU %", in % of one core). The servers under comparison take turns in short slices while both stay connected, so such work hits both alike; compare figures within one table, not across runs. p99 and max move most with it.',
     '- Latency is over loopback: no TLS, proxy or real network.',
     '- Our server stores each update (one SQLite transaction per event-loop turn) before broadcasting it; the reference broadcasts at once and stores nothing. Scenario 5 isolates what storing costs.',
