@@ -1,6 +1,8 @@
 /**
  * Scenario 7, Browser: what the room page costs in Chromium next to tldraw alone.
  *   npm run bench -- --only=browser [--quick] [--no-build] [--moves-only]
+ *   BENCH_BROWSER_PROFILE=<dir>: also writes a CPU profile of each page load (navigation to editable)
+ *   to <dir>, for bench/cpu-profile.ts.
  *
  * It builds the app (`npm run build`, skipped with --no-build), starts the real server
  * (server/main.ts, production build, a temporary DATA_DIR) and drives /usr/bin/chromium
@@ -38,6 +40,7 @@
  * warm: one uncounted round loads every route once.
  */
 import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -232,8 +235,21 @@ async function loadOnce(browser: Browser, url: string, expectShapes: number, isR
         ),
       )
     })
+    // BENCH_BROWSER_PROFILE=<dir>: a CPU profile of each load's page, from navigation to editable.
+    const profileDir = process.env.BENCH_BROWSER_PROFILE
+    const cdp = profileDir ? await context.newCDPSession(page) : null
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+      await cdp.send('Profiler.start')
+    }
     await page.goto(url)
     const { startTime, detail } = await waitForEditable(page)
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop')
+      const name = `${new URL(url).pathname.replaceAll('/', '_')}${new URL(url).search.replace(/\W/g, '_')}-${Date.now()}.cpuprofile`
+      writeFileSync(path.join(profileDir, name), JSON.stringify(profile))
+    }
     if (detail.shapes !== expectShapes) throw new Error(`${url}: editable with ${detail.shapes} shapes, expected ${expectShapes}`)
     if (isRoom) {
       const status = (await page.getByTestId('connection-status').textContent()) ?? ''
