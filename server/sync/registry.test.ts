@@ -159,5 +159,33 @@ describe('room registry', () => {
 
     expect(await registry().open(roomId)).not.toBeNull()
   })
-})
 
+  it('R8: a room loaded from a log longer than snapshots let pile up stores a snapshot at once', async () => {
+    const { store, registry, create } = setup(60_000)
+    const { roomId } = await create()
+    const { doc } = docFromContent((await store.loadRoomContent(roomId))!)
+    const updates: Uint8Array[] = []
+    doc.on('update', (update: Uint8Array) => updates.push(update))
+    // snapshotEvery 3: a room stores at most 4 updates after its snapshot.
+    for (let n = 0; n < 6; n++) doc.transact(() => writeRoomRecord(getRoomRecords(doc), geoShape(`s${n}`)))
+    const seqs = await store.appendUpdates(updates.map((update) => ({ roomId, update, at: Date.now() })))
+
+    const room = await registry.open(roomId)
+    await room!.settled()
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+
+    const stored = await store.loadRoomContent(roomId)
+    expect(stored?.snapshot?.upToSeq).toBe(seqs.at(-1))
+    expect(stored?.updates.filter(({ seq }) => seq > seqs.at(-1)!)).toEqual([])
+    expect(Y.encodeStateVector(docFromContent(stored!).doc)).toEqual(Y.encodeStateVector(doc))
+  })
+
+  it('R9: a room loaded from a short log leaves it to the next change or unload', async () => {
+    const { store, registry, create } = setup(60_000)
+    const { roomId } = await create()
+    const room = await registry.open(roomId)
+    await room!.settled()
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect((await store.loadRoomContent(roomId))?.snapshot).toBeNull()
+  })
+})

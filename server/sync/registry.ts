@@ -150,7 +150,11 @@ export class RoomRegistry {
       throw error
     }
     this.loaded.set(roomId, room)
-    if (pending) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
+    // A log longer than snapshots let pile up (a crash before the room's snapshot) took a while
+    // to replay: fold it into a snapshot now, so that a crash before the room's next change or
+    // unload does not make the next load replay it all again.
+    const longLog = content.updates.length > mostUpdatesBetweenSnapshots(this.options.snapshotEvery)
+    if (pending || longLog) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
     return room
   }
 
