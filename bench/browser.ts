@@ -247,7 +247,8 @@ async function loadOnce(browser: Browser, url: string, expectShapes: number, isR
     const { startTime, detail } = await waitForEditable(page)
     if (cdp && profileDir) {
       const { profile } = await cdp.send('Profiler.stop')
-      const name = `${new URL(url).pathname.replaceAll('/', '_')}${new URL(url).search.replace(/\W/g, '_')}-${Date.now()}.cpuprofile`
+      const { pathname, search } = new URL(url)
+      const name = `${(pathname + search).replace(/\W/g, '_')}-${Date.now()}.cpuprofile`
       writeFileSync(path.join(profileDir, name), JSON.stringify(profile))
     }
     if (detail.shapes !== expectShapes) throw new Error(`${url}: editable with ${detail.shapes} shapes, expected ${expectShapes}`)

@@ -22,6 +22,11 @@ function setup(unloadAfterMs = 20) {
   return { store, registry, create: () => createRoom(store, tokens, { title: 'T' }, 'http://localhost') }
 }
 
+/** A few turns of the event loop: long enough for a snapshot the room started to be stored. */
+async function afterTurns(turns = 3): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
 const peer = () => ({ role: 'candidate' as const, awarenessIds: new Set<number>(), socket: { send: () => undefined, close: () => undefined } })
 
 /**
@@ -172,7 +177,7 @@ describe('room registry', () => {
 
     const room = await registry.open(roomId)
     await room!.settled()
-    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+    await afterTurns()
 
     const stored = await store.loadRoomContent(roomId)
     expect(stored?.snapshot?.upToSeq).toBe(seqs.at(-1))
@@ -185,7 +190,7 @@ describe('room registry', () => {
     const { roomId } = await create()
     const room = await registry.open(roomId)
     await room!.settled()
-    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve))
+    await afterTurns()
     expect((await store.loadRoomContent(roomId))?.snapshot).toBeNull()
   })
 })

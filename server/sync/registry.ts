@@ -112,7 +112,9 @@ export class RoomRegistry {
     const content = await store.loadRoomContent(roomId)
     if (!content) return null
     // Building a large document takes longer than a new client takes to ask for it: answer from the store first.
-    if (answersFromStore(content, mostUpdatesBetweenSnapshots(this.options.snapshotEvery))) await this.firstFrame(roomId, content)
+    // The most updates a room leaves after its snapshot; a longer log means a crash before one.
+    const usualTail = mostUpdatesBetweenSnapshots(this.options.snapshotEvery)
+    if (answersFromStore(content, usualTail)) await this.firstFrame(roomId, content)
     const { doc, storedBytes } = docFromContent(content)
     // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
     let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined
@@ -150,11 +152,9 @@ export class RoomRegistry {
       throw error
     }
     this.loaded.set(roomId, room)
-    // A log longer than snapshots let pile up (a crash before the room's snapshot) took a while
-    // to replay: fold it into a snapshot now, so that a crash before the room's next change or
-    // unload does not make the next load replay it all again.
-    const longLog = content.updates.length > mostUpdatesBetweenSnapshots(this.options.snapshotEvery)
-    if (pending || longLog) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
+    // A long log took a while to replay: fold it into a snapshot now, so that a crash before the
+    // room's next change or unload does not make the next load replay it all again.
+    if (pending || content.updates.length > usualTail) room.snapshotIfStale().catch((error: unknown) => this.options.log?.(`snapshot of ${roomId} failed: ${String(error)}`))
     return room
   }
 
