@@ -104,7 +104,8 @@ function nextOfType<M extends { type: string }, T extends M['type']>(
   })
 }
 
-export type ServerKind = 'ours' | 'reference'
+/** Our server, the reference server, and the bare relay (bench/relay-server.ts: the machine's floor). */
+export type ServerKind = 'ours' | 'reference' | 'relay'
 
 export interface ServerProcess {
   kind: ServerKind
@@ -157,14 +158,14 @@ function serverProcess(kind: ServerKind, node: NodeChild, url: string): ServerPr
       return { p99, max, gc }
     },
     async storeTiming() {
-      if (kind === 'reference') return null
+      if (kind !== 'ours') return null
       const reply = nextOfType<FromServer, 'store-timing'>(node, 'store-timing', 30_000)
       send({ type: 'store-timing' })
       return (await reply).timing
     },
     async createRooms(count, label) {
-      if (kind === 'reference') {
-        // The reference creates a room on first connection and knows no tokens.
+      if (kind !== 'ours') {
+        // The reference and the relay create a room on first connection and know no tokens.
         return Array.from({ length: count }, (_, i) => ({ roomId: `bench-${label}-${i}`, token: null }))
       }
       const reply = nextOfType<FromServer, 'rooms'>(node, 'rooms', 120_000)
@@ -218,6 +219,13 @@ export async function startReferenceServer(): Promise<ServerProcess> {
     node.exited.then((code) => reject(new Error(`reference server exited (${code})\n${node.output()}`)))
   })
   return serverProcess('reference', node, `ws://127.0.0.1:${port}`)
+}
+
+/** The bare relay (bench/relay-server.ts), pinned and probed like the others. */
+export async function startRelayServer(): Promise<ServerProcess> {
+  const node = spawnNode(SERVER_CPU, [...extraNodeOptions('BENCH_SERVER_NODE_OPTIONS'), '--expose-gc', '--import', 'tsx', 'bench/relay-server.ts'], {})
+  const { port } = await nextOfType<FromServer, 'ready'>(node, 'ready', 60_000)
+  return serverProcess('relay', node, `ws://127.0.0.1:${port}`)
 }
 
 export interface LoadHooks {

@@ -30,6 +30,7 @@ import {
   runLoadJob,
   startOurServer,
   startReferenceServer,
+  startRelayServer,
   type ServerKind,
   type ServerProcess,
 } from './processes'
@@ -120,9 +121,9 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
 }
 
 function startServer(kind: ServerKind, options: { memoryStore?: boolean; unloadMs?: number; hibernateMs?: number; dataDir?: string } = {}) {
-  return kind === 'reference'
-    ? startReferenceServer
-    : () => startOurServer({ dataDir: options.dataDir ?? tempDir('ours'), secretHex, ...options })
+  if (kind === 'reference') return startReferenceServer
+  if (kind === 'relay') return startRelayServer
+  return () => startOurServer({ dataDir: options.dataDir ?? tempDir('ours'), secretHex, ...options })
 }
 
 // ---- latency (fanout, drag, persistence, capacity) ----
@@ -348,7 +349,7 @@ function describeClients(clientsPerRoom: number): string {
 }
 
 function describeTurns(shape: LatencyShape): string {
-  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows the other's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
+  return `The servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ..., or A B C C B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits them alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows another's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
 }
 
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
@@ -421,9 +422,9 @@ async function capacity(): Promise<void> {
   const steps = process.env.BENCH_CAPACITY_STEPS ? process.env.BENCH_CAPACITY_STEPS.split(',').map(Number) : allSteps
   if (steps.some((rooms) => !Number.isInteger(rooms) || rooms < 1)) throw new Error(`BENCH_CAPACITY_STEPS takes room counts such as 400,600, not '${process.env.BENCH_CAPACITY_STEPS}'`)
   const rows: string[][] = []
-  const reached: Record<ServerKind, number> = { ours: 0, reference: 0 }
+  const reached: Record<ServerKind, number> = { ours: 0, reference: 0, relay: 0 }
   const rssAt: string[] = []
-  for (const kind of ['ours', 'reference'] as const) {
+  for (const kind of ['ours', 'reference', 'relay'] as const) {
     for (const rooms of steps) {
       log(`capacity: ${kind}, ${rooms} rooms`)
       const [run] = await latencyRuns([{ name: `${kind}, ${rooms} rooms`, start: startServer(kind) }], { ...shape, rooms }, 'stamp', 'capacity')
@@ -441,7 +442,7 @@ async function capacity(): Promise<void> {
       '',
       table(LATENCY_HEADERS, rows),
       '',
-      `Largest step within ${p99LimitMs} ms p99: ours **${reached.ours}** rooms, reference **${reached.reference}** rooms. The load generator's CPU column shows when it, not the server, is the limit.`,
+      `Largest step within ${p99LimitMs} ms p99: ours **${reached.ours}** rooms, reference **${reached.reference}** rooms, bare relay **${reached.relay}** rooms. The bare relay (bench/relay-server.ts) only passes frames on: no document, storage or checks, so its step is the most this machine and load generator carry with any server. The load generator's CPU column shows when it, not the server, is the limit.`,
       '',
       `Server RSS at the end of each step, every client connected: ${rssAt.join('; ')}.`,
     ].join('\n'),
