@@ -349,7 +349,7 @@ function describeClients(clientsPerRoom: number): string {
 }
 
 function describeTurns(shape: LatencyShape): string {
-  return `The servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ..., or A B C C B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits them alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows another's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
+  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows the other's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
 }
 
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
