@@ -7,6 +7,7 @@ import { privateDocName, seedPrivateNotes } from '../../lib/room-doc/private-not
 import { isRoomId, Role } from '../../lib/sync/protocol'
 import type { RoomStore, StoredRoom } from '../store/room-store'
 import { docFromContent } from '../store/room-content'
+import { serverDoc } from '../store/server-doc'
 import type { RoomTokens } from './tokens'
 import type { NewRoom } from '../../lib/rooms/api'
 import { exportRoom, type RoomExport } from '../../lib/room-export/room-export'
@@ -34,14 +35,14 @@ export async function createRoom(
     createdAt: Date.now(),
     linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 },
   }
-  const doc = new Y.Doc()
+  const doc = serverDoc(room.roomId)
   seedRoomDoc(doc, { title: input.title, problem: input.problem ?? '', createdAt: room.createdAt })
   const phases = input.phases
   seedInterview(doc, phases ? DEFAULT_PLAN.map((phase) => ({ ...phase, minutes: phases[phase.id] })) : DEFAULT_PLAN)
   await store.createRoom(room, Y.encodeStateAsUpdate(doc))
   doc.destroy()
   // The interviewer's notes: a document of its own, which the sync server opens only for interviewers.
-  const notes = new Y.Doc()
+  const notes = serverDoc(privateDocName(room.roomId))
   seedPrivateNotes(notes, PHASE_IDS)
   await store.createRoom({ ...room, roomId: privateDocName(room.roomId) }, Y.encodeStateAsUpdate(notes))
   notes.destroy()
@@ -53,7 +54,7 @@ export { checkRoomAccess, type RoomAccess } from './access'
 /** Rebuilds a room's document from the store (everything broadcast is stored first). */
 export async function loadRoomDoc(store: RoomStore, roomId: string): Promise<Y.Doc | null> {
   const content = await store.loadRoomContent(roomId)
-  return content ? docFromContent(content).doc : null
+  return content ? docFromContent(content, roomId).doc : null
 }
 
 export async function exportStoredRoom(store: RoomStore, roomId: string): Promise<RoomExport | null> {

@@ -115,7 +115,7 @@ export class RoomRegistry {
     // The most updates a room leaves after its snapshot; a longer log means a crash before one.
     const usualTail = mostUpdatesBetweenSnapshots(this.options.snapshotEvery)
     if (answersFromStore(content, usualTail)) await this.firstFrame(roomId, content)
-    const { doc, storedBytes } = docFromContent(content)
+    const { doc, storedBytes } = docFromContent(content, roomId)
     // A snapshot with nothing after it is the document as one update: the first reply needs no encoding.
     let encoded = content.updates.length === 0 ? content.snapshot?.data : undefined
     const pending = Boolean(doc.store.pendingStructs || doc.store.pendingDs)

@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { CloseCode, MessageType, ROLE_REFUSAL_REASON, type Role } from '../../lib/sync/protocol'
 import type { DocPlace } from '../../lib/room-doc/permissions'
 import type { RoomStore } from '../store/room-store'
+import { serverDoc } from '../store/server-doc'
 import { messageCost, type SyncLimits } from './limits'
 import { InvalidPayload, inspectStateVector, inspectUpdate, readAwarenessUpdate } from './validate-update'
 import { findForbiddenWrite } from './write-guard'
@@ -188,7 +189,7 @@ export class Room {
     this.unmeasuredBytes = state.documentBytes
     this.encoded = state.encoded ?? null
     // Presence needs a document only for a client id of its own; not the room's content.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc())
+    this.awareness = new awarenessProtocol.Awareness(serverDoc(`presence of ${roomId}`))
     this.awareness.setLocalState(null)
     this.live = doc
     this.watch(doc)
@@ -199,7 +200,7 @@ export class Room {
   /** The room's document, rebuilt from its encoding if the room hibernates. */
   get doc(): Y.Doc {
     if (this.live) return this.live
-    const doc = new Y.Doc({ gc: true })
+    const doc = serverDoc(this.roomId)
     if (this.encoded) Y.applyUpdate(doc, this.encoded)
     this.live = doc
     this.watch(doc)
