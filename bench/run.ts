@@ -776,11 +776,26 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date()
   log(`scenarios: ${selected.join(', ')}${quick ? ' (quick)' : ''}; pinning ${canPin ? 'on' : 'off'}`)
-  for (const scenario of selected) await runners[scenario]()
+  const failed: Scenario[] = []
+  for (const scenario of selected) {
+    try {
+      await runners[scenario]()
+    } catch (error) {
+      // The scenarios already run keep their figures: report the failure in its place and go on.
+      failed.push(scenario)
+      console.error(error)
+      killChildren()
+      report({ title: `${scenario}: did not finish`, body: `It failed: ${error instanceof Error ? error.message : String(error)}` })
+    }
+  }
   const elapsed = Date.now() - startedAt.getTime()
   if (onlyArg) log('docs/benchmarks.md is written by runs of every scenario (no --only); left as it was')
   else writeReport(startedAt, elapsed)
   log(`done in ${(elapsed / 60_000).toFixed(1)} min`)
+  if (failed.length > 0) {
+    log(`failed: ${failed.join(', ')}`)
+    process.exitCode = 1
+  }
 }
 
 function cleanUp(): void {
