@@ -10,7 +10,7 @@
  */
 import { execSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
@@ -36,6 +36,7 @@ import {
 } from './processes'
 import { kib, mib, ms, percentile, ratio, sortedOf, table } from './stats'
 import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
+import { CHROMIUM_LAUNCH } from '../e2e/chromium'
 
 const SCENARIOS = ['fanout', 'drag', 'memory', 'coldload', 'persistence', 'capacity', 'browser'] as const
 type Scenario = (typeof SCENARIOS)[number]
@@ -49,6 +50,11 @@ if (onlyArg !== undefined && !SCENARIOS.includes(onlyArg as Scenario)) {
   process.exit(2)
 }
 const selected: Scenario[] = onlyArg ? [onlyArg as Scenario] : DEFAULT_SCENARIOS
+if (selected.includes('browser') && !args.some((arg) => arg.startsWith('--fuzz')) && !existsSync(CHROMIUM_LAUNCH.executablePath)) {
+  // Found at the end of a 35-minute run otherwise.
+  console.error(`the browser scenario needs ${CHROMIUM_LAUNCH.executablePath} (on Debian: apt-get install chromium); install it, or run one other scenario with --only=<scenario>`)
+  process.exit(2)
+}
 /**
  * Receivers per room that are full y-websocket providers (the rest are wire clients, see
  * bench/load.ts). A provider costs the load generator about 100 us per delivery, which on a
