@@ -1,3 +1,3 @@
 export * from './layout'
 export { checkRoomSchema, migrateRoomDoc, type RoomMigration, type RoomSchemaStatus } from './schema'
-export { seedRoomDoc, type RoomSeed } from './seed'
+export { currentTLSchema, seedRoomDoc, type RoomSeed } from './seed'

@@ -7,13 +7,13 @@ export type RoomSeed = { title: string; problem: string; createdAt: number }
 
 let currentSchema: TLSchema | undefined
 
-/** tldraw's schema as this build knows it, made once: making it takes ~2 ms. */
-function defaultSchema(): TLSchema {
+/** tldraw's schema as this build knows it, made once (making it takes ~2 ms). Server only. */
+export function currentTLSchema(): TLSchema {
   return (currentSchema ??= createTLSchema())
 }
 
 /** Fills a new room's document: metadata, tldraw's document record and one page. Server only. */
-export function seedRoomDoc(doc: Y.Doc, seed: RoomSeed, schema: TLSchema = defaultSchema()): void {
+export function seedRoomDoc(doc: Y.Doc, seed: RoomSeed, schema: TLSchema = currentTLSchema()): void {
   doc.transact(() => {
     const meta = getRoomMeta(doc)
     meta.set(RoomMetaKey.docVersion, ROOM_DOC_VERSION)

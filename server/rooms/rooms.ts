@@ -42,9 +42,10 @@ export async function createRoom(
   await store.createRoom(room, Y.encodeStateAsUpdate(doc))
   doc.destroy()
   // The interviewer's notes: a document of its own, which the sync server opens only for interviewers.
-  const notes = serverDoc(privateDocName(room.roomId))
+  const notesId = privateDocName(room.roomId)
+  const notes = serverDoc(notesId)
   seedPrivateNotes(notes, PHASE_IDS)
-  await store.createRoom({ ...room, roomId: privateDocName(room.roomId) }, Y.encodeStateAsUpdate(notes))
+  await store.createRoom({ ...room, roomId: notesId }, Y.encodeStateAsUpdate(notes))
   notes.destroy()
   return { roomId: room.roomId, links: roomLinks(tokens, room, origin) }
 }

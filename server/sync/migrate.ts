@@ -1,9 +1,6 @@
-import { createTLSchema } from '@tldraw/tlschema'
 import type * as Y from 'yjs'
-import { migrateRoomDoc } from '../../lib/room-doc'
+import { currentTLSchema, migrateRoomDoc } from '../../lib/room-doc'
 import { seedInterview } from '../../lib/room-doc/interview'
-
-const schema = createTLSchema()
 
 /**
  * Brings a loaded room up to this server's tldraw schema and room layout, in one transaction;
@@ -11,7 +8,7 @@ const schema = createTLSchema()
  */
 export function migrateStoredRoomDoc(doc: Y.Doc): void {
   doc.transact(() => {
-    migrateRoomDoc(doc, schema)
+    migrateRoomDoc(doc, currentTLSchema())
     // Rooms created before the interview layout get its defaults; a no-op for newer rooms.
     seedInterview(doc)
   })
