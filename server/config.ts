@@ -17,7 +17,7 @@ export const ServerConfig = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   /** How long a room stays in memory after its last connection leaves. */
   ROOM_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
-  /** How long a room with participants but no changes keeps its document in memory (0: always). */
+  /** How long a room keeps a Y.Doc it had to build for a change its outline cannot vouch for (0: rooms always keep one). */
   ROOM_HIBERNATE_MS: z.coerce.number().int().min(0).default(60_000),
   // Limits of the sync server (see server/sync/limits.ts); unset means its default.
   /** Largest WebSocket frame, in bytes (default 8 MiB); a larger one closes with 4413. */

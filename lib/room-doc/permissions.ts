@@ -30,3 +30,15 @@ export function isInterviewerOnly(place: DocPlace): boolean {
   }
   return false
 }
+
+/**
+ * False only when neither `place` nor any place beneath it can be interviewer-only, so a
+ * server that tracks where items sit need not remember items there (see DocOutline). For
+ * every place p and keys k: isInterviewerOnly(p + k) or mayHoldInterviewerOnly(p + k) implies
+ * mayHoldInterviewerOnly(p).
+ */
+export function mayHoldInterviewerOnly(place: DocPlace): boolean {
+  if (place.root === RoomDocKey.meta || place.root === InterviewKey.session) return true
+  if (DECIDED_LISTS.has(place.root)) return place.keys.length < 2 || isInterviewerOnly(place)
+  return false
+}

@@ -21,6 +21,8 @@ export interface RegistryOptions {
   prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write in a room's document (see RoomDeps.forbiddenFor). */
   forbiddenFor?: RoomDeps['forbiddenFor']
+  /** See RoomDeps.mayMatter. */
+  mayMatter?: RoomDeps['mayMatter']
   /** See RoomDeps.hibernateAfterMs. */
   hibernateAfterMs?: number
   /** See RoomDeps.onRelayed. */
@@ -136,6 +138,7 @@ export class RoomRegistry {
       onRelayed: this.options.onRelayed,
       log: this.options.log,
       forbiddenFor: this.options.forbiddenFor,
+      mayMatter: this.options.mayMatter,
       hibernateAfterMs: this.options.hibernateAfterMs,
       snapshotEvery: this.options.snapshotEvery,
       onEmpty: (r) => this.scheduleUnload(r),

@@ -9,6 +9,7 @@ import type { RoomStore } from '../store/room-store'
 import { serverDoc } from '../store/server-doc'
 import { messageCost, type SyncLimits } from './limits'
 import { InvalidPayload, inspectStateVector, inspectUpdate, readAwarenessUpdate } from './validate-update'
+import { DocOutline } from './doc-outline'
 import { findForbiddenWrite } from './write-guard'
 import type { WriteQueue } from './write-queue'
 
@@ -110,8 +111,15 @@ export interface RoomDeps {
    */
   forbiddenFor?: (role: Role) => ((place: DocPlace) => boolean) | null
   /**
-   * Milliseconds without a document change after which the room keeps only its encoding and
-   * frees the Y.Doc (see Room); 0 or absent: never.
+   * False only where no role's forbidden places can be, at the place or beneath it (e.g.
+   * mayHoldInterviewerOnly); the room's outline remembers where items sit only where this
+   * holds. Absent: every place may matter when forbiddenFor is given, none otherwise.
+   */
+  mayMatter?: (place: DocPlace) => boolean
+  /**
+   * With a positive value the room holds no Y.Doc, only its encoding and a DocOutline, from
+   * just after loading; a change the outline cannot vouch for makes it build the Y.Doc, which
+   * it keeps for this many milliseconds. 0 or absent: the room always keeps a Y.Doc.
    */
   hibernateAfterMs?: number
   /** Told, for each update, the milliseconds from applying it to sending it to the room (benchmarks). */
@@ -159,20 +167,25 @@ export class Room {
   /** Bytes added to the estimate since the document was last measured exactly. */
   private unmeasuredBytes: number
   /**
-   * The whole document as one update, until it next changes. Every new client asks for all of
-   * it, and encoding a large board takes longer than sending it.
+   * With a Y.Doc: the whole document as one update, until it next changes (every new client
+   * asks for all of it, and encoding a large board takes longer than sending it). Without: the
+   * document's encoding, to which `pendingUpdates` are still to be merged.
    */
   private encoded: Uint8Array | null
-  /** The state vector of `encoded`, for greeting new clients while the room hibernates. */
-  private encodedStateVector: Uint8Array | null = null
+  /** Changes accepted through the outline since `encoded` was last merged (own copies). */
+  private pendingUpdates: Uint8Array[] = []
+  /** Size of `encoded` when a Y.Doc last wrote it, without the history mergeUpdates keeps. */
+  private compactedBytes = 0
   /**
-   * The document, or null while the room hibernates: after hibernateAfterMs without a change
-   * it keeps only `encoded` (a fraction of the memory a Y.Doc takes) and answers new clients
-   * from it; the next change, or a client that already has part of the room, rebuilds it.
+   * The document, or null while the room hibernates: it then keeps `encoded` and an outline
+   * (a fraction of the memory a Y.Doc takes), accepts ordinary changes through the outline,
+   * and builds the Y.Doc again only for a change the outline cannot vouch for.
    */
   private live: Y.Doc | null
+  private outline: DocOutline | null = null
+  /** Changes accepted through the outline and through a Y.Doc, and Y.Docs built after loading. */
+  readonly counts = { throughOutline: 0, throughDoc: 0, docBuilds: 0 }
   private hibernateTimer: NodeJS.Timeout | null = null
-  private lastChangeAt = Date.now()
   private failed = false
   private destroyed = false
 
@@ -194,17 +207,19 @@ export class Room {
     this.live = doc
     this.watch(doc)
     this.awareness.on('update', this.onAwarenessUpdate)
-    this.scheduleHibernation()
+    // Right after loading (and a migration, run on the live document): nothing needs it.
+    this.scheduleHibernation(0)
   }
 
   /** The room's document, rebuilt from its encoding if the room hibernates. */
   get doc(): Y.Doc {
     if (this.live) return this.live
     const doc = serverDoc(this.roomId)
-    if (this.encoded) Y.applyUpdate(doc, this.encoded)
+    Y.applyUpdate(doc, this.encodeDocument())
+    this.counts.docBuilds += 1
     this.live = doc
+    this.outline = null
     this.watch(doc)
-    this.lastChangeAt = Date.now()
     this.scheduleHibernation()
     return doc
   }
@@ -219,30 +234,33 @@ export class Room {
     doc.on('update', this.onDocUpdate)
   }
 
-  /** Starts the hibernation clock if it is not running; a change only moves `lastChangeAt`. */
+  /** Frees the Y.Doc after `delay` ms, unless the room keeps one (hibernateAfterMs 0). */
   private scheduleHibernation(delay = this.deps.hibernateAfterMs ?? 0): void {
     if (!this.deps.hibernateAfterMs || this.hibernateTimer || this.destroyed) return
-    this.hibernateTimer = setTimeout(() => void this.hibernate(), delay)
+    this.hibernateTimer = setTimeout(() => this.hibernate(), delay)
     this.hibernateTimer.unref()
   }
 
-  /** Frees the document once every change is stored and none came for hibernateAfterMs; keeps its encoding. */
-  private async hibernate(): Promise<void> {
+  /**
+   * Keeps the document's encoding and outline and frees the Y.Doc. Writes in flight carry their
+   * own bytes, and the encoding holds every change applied so far, so nothing waits for them.
+   */
+  private hibernate(): void {
     this.hibernateTimer = null
-    const quiet = Date.now() - this.lastChangeAt
-    const after = this.deps.hibernateAfterMs ?? 0
-    if (quiet < after) return this.scheduleHibernation(after - quiet)
-    const tail = this.tail
-    await tail
-    // A change meanwhile restarted the clock; a failed room is on its way out.
-    if (this.tail !== tail || this.hibernateTimer || this.failed || this.destroyed || !this.live) return
+    if (this.failed || this.destroyed || !this.live) return
     const doc = this.live
     this.encodeDocument()
-    this.encodedStateVector = null
+    this.compactedBytes = this.encoded!.byteLength
+    this.pendingUpdates = []
+    this.outline = DocOutline.of(doc, this.placesThatMatter)
     doc.off('update', this.forgetEncoding)
     doc.off('update', this.onDocUpdate)
     doc.destroy()
     this.live = null
+  }
+
+  private get placesThatMatter(): (place: DocPlace) => boolean {
+    return this.deps.mayMatter ?? (this.deps.forbiddenFor ? () => true : () => false)
   }
 
   get connectionCount(): number {
@@ -262,9 +280,8 @@ export class Room {
     encoding.writeVarUint(step1, MessageType.sync)
     if (this.live) syncProtocol.writeSyncStep1(step1, this.live)
     else {
-      this.encodedStateVector ??= Y.encodeStateVectorFromUpdate(this.encoded!)
       encoding.writeVarUint(step1, syncProtocol.messageYjsSyncStep1)
-      encoding.writeVarUint8Array(step1, this.encodedStateVector)
+      encoding.writeVarUint8Array(step1, this.outline!.encodeStateVector())
     }
     peer.socket.send(encoding.toUint8Array(step1))
     const states = this.awareness.getStates()
@@ -368,13 +385,17 @@ export class Room {
       this.live.destroy()
       this.live = null
     }
+    this.outline = null
+    this.pendingUpdates = []
     this.encoded = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
   }
 
   private receiveUpdate(peer: Peer, session: Session, update: Uint8Array, step2: boolean): void {
-    const shape = checked(() => inspectUpdate(update, (client) => Y.getState(this.doc.store, client), this.deps.limits))
+    const outline = this.outline
+    const stateOf = outline ? (client: number) => outline.stateOf(client) : (client: number) => Y.getState(this.doc.store, client)
+    const shape = checked(() => inspectUpdate(update, stateOf, this.deps.limits))
     if (shape.missing) {
       // A client that edits while it connects sends those edits before its sync step 2,
       // which carries the offline edits they build on.
@@ -386,14 +407,42 @@ export class Room {
       }
       return
     }
-    this.checkPermission(peer, update)
-    this.apply(peer, update)
+    if (outline && this.applyToOutline(outline, peer, update)) this.counts.throughOutline += 1
+    else {
+      this.checkPermission(peer, update)
+      this.apply(peer, update)
+      this.counts.throughDoc += 1
+    }
     if (step2 && !session.synced) {
       session.synced = true
       const held = session.held.splice(0)
       session.heldBytes = 0
       for (const early of held) this.receiveUpdate(peer, session, early, false)
     }
+  }
+
+  /**
+   * Accepts an update through the outline, without a Y.Doc; false when the outline cannot
+   * vouch for it or it touches a place the peer's role may not write, and the document decides.
+   */
+  private applyToOutline(outline: DocOutline, peer: Peer, update: Uint8Array): boolean {
+    let plan
+    try {
+      plan = outline.plan(update)
+    } catch {
+      return false
+    }
+    if (!plan) return false
+    const forbidden = this.deps.forbiddenFor?.(peer.role)
+    if (forbidden && (plan.writes.some(forbidden) || plan.deletes.some(forbidden))) return false
+    if (!plan.changes) return true
+    this.ensureRoomFor(update.byteLength)
+    outline.commit(plan)
+    // A frame's bytes may be a view of a larger buffer: keep a copy of just the update.
+    this.pendingUpdates.push(update.slice())
+    if (this.pendingUpdates.length >= MERGE_PENDING_AT) this.pendingUpdates = [Y.mergeUpdates(this.pendingUpdates)]
+    this.onDocUpdate(update, peer)
+    return true
   }
 
   /** Refuses (4403) an update that writes where the peer's role may not. */
@@ -441,10 +490,12 @@ export class Room {
 
   /** The whole document as one update (encoded again only after it changed); measures the document on the way. */
   private encodeDocument(): Uint8Array {
-    if (!this.encoded) {
-      this.encoded = Y.encodeStateAsUpdate(this.doc)
-      this.encodedStateVector = null
+    if (this.live) this.encoded ??= Y.encodeStateAsUpdate(this.live)
+    else if (this.pendingUpdates.length > 0) {
+      this.encoded = Y.mergeUpdates([this.encoded!, ...this.pendingUpdates])
+      this.pendingUpdates = []
     }
+    if (!this.encoded) throw new Error(`room ${this.roomId} has neither a document nor its encoding`)
     this.estimatedBytes = this.encoded.byteLength
     this.unmeasuredBytes = 0
     return this.encoded
@@ -452,7 +503,20 @@ export class Room {
 
   private readonly forgetEncoding = (): void => {
     this.encoded = null
-    this.encodedStateVector = null
+  }
+
+  /**
+   * Without a Y.Doc, merged updates keep the content of what later changes deleted; once that
+   * makes the encoding a quarter larger than a Y.Doc would write it, write it through one.
+   */
+  private compactEncoding(): void {
+    if (this.live || !this.encoded || this.encoded.byteLength <= this.compactedBytes * 1.25 + 1024) return
+    const doc = serverDoc(this.roomId)
+    Y.applyUpdate(doc, this.encoded)
+    this.encoded = Y.encodeStateAsUpdate(doc)
+    doc.destroy()
+    this.compactedBytes = this.encoded.byteLength
+    this.estimatedBytes = this.encoded.byteLength
   }
 
   /**
@@ -463,8 +527,13 @@ export class Room {
   private syncStep2(stateVector: Uint8Array): Uint8Array {
     const reply = encoding.createEncoder()
     encoding.writeVarUint(reply, MessageType.sync)
-    if (Y.decodeStateVector(stateVector).size > 0) syncProtocol.writeSyncStep2(reply, this.doc, stateVector)
-    else {
+    if (Y.decodeStateVector(stateVector).size > 0) {
+      if (this.live) syncProtocol.writeSyncStep2(reply, this.live, stateVector)
+      else {
+        encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2)
+        encoding.writeVarUint8Array(reply, Y.diffUpdate(this.encodeDocument(), stateVector))
+      }
+    } else {
       encoding.writeVarUint(reply, syncProtocol.messageYjsSyncStep2)
       encoding.writeVarUint8Array(reply, this.encodeDocument())
     }
@@ -514,8 +583,6 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const appliedAt = this.deps.onRelayed ? performance.now() : 0
-    this.lastChangeAt = Date.now()
-    this.scheduleHibernation()
     this.estimatedBytes += update.byteLength
     this.unmeasuredBytes += update.byteLength
     const stored = this.deps.writer.write(this.roomId, update)
@@ -552,6 +619,8 @@ export class Room {
     if (this.updatesSinceSnapshot === 0 || this.failed || this.destroyed) return
     // The document holds every stored update (and maybe some not yet stored, which replay harmlessly).
     const upToSeq = this.lastSeq
+    this.encodeDocument()
+    this.compactEncoding()
     const data = this.encodeDocument()
     this.updatesSinceSnapshot = 0
     this.snapshotAfter = jittered(this.deps.snapshotEvery)
@@ -578,6 +647,9 @@ export class Room {
     return encoding.toUint8Array(encoder)
   }
 }
+
+/** Changes accepted through the outline are merged into one update once this many wait. */
+const MERGE_PENDING_AT = 64
 
 /** How far a room's snapshot interval strays from snapshotEvery, either way. */
 const SNAPSHOT_JITTER = 0.25

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import type * as Y from 'yjs'
-import { isInterviewerOnly } from '../../lib/room-doc/permissions'
+import { isInterviewerOnly, mayHoldInterviewerOnly } from '../../lib/room-doc/permissions'
 import { PRIVATE_DOC_SUFFIX } from '../../lib/room-doc/private-notes'
 import { CloseCode, isRoomId, SYNC_PATH_PREFIX, type Role } from '../../lib/sync/protocol'
 import { checkRoomAccess } from '../rooms/access'
@@ -26,7 +26,9 @@ export interface SyncServerOptions extends Partial<SyncLimits> {
   prepareDoc?: (doc: Y.Doc) => void
   /** What each role may not write; by default the room document's rule (interviewer-only places). */
   forbiddenFor?: RoomDeps['forbiddenFor']
-  /** Milliseconds without a change after which a loaded room frees its Y.Doc and keeps only its encoding (0: never). */
+  /** With forbiddenFor: see RoomDeps.mayMatter. */
+  mayMatter?: RoomDeps['mayMatter']
+  /** See RoomDeps.hibernateAfterMs: how long a room keeps a Y.Doc it had to build (0: rooms always keep one). */
   hibernateAfterMs?: number
   /** Told, for each update, the milliseconds from applying it to sending it on (benchmarks). */
   onRelayed?: RoomDeps['onRelayed']
@@ -93,6 +95,7 @@ export class SyncServer {
       limits: this.limits,
       prepareDoc: options.prepareDoc,
       forbiddenFor: options.forbiddenFor ?? roomDocumentRule,
+      mayMatter: options.forbiddenFor ? options.mayMatter : mayHoldInterviewerOnly,
       hibernateAfterMs: options.hibernateAfterMs ?? SYNC_DEFAULTS.hibernateAfterMs,
       onRelayed: options.onRelayed,
       log: this.log,
