@@ -34,7 +34,7 @@ import {
   type ServerKind,
   type ServerProcess,
 } from './processes'
-import { kib, mib, ms, percentile, ratio, sortedOf, table } from './stats'
+import { kib, mb, mib, ms, percentile, ratio, sortedOf, table } from './stats'
 import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
 import { CHROMIUM_LAUNCH } from '../e2e/chromium'
 
@@ -463,11 +463,12 @@ interface MemoryRun {
   rooms: number
 }
 
-/** How long a quiet room of ours waits before it hibernates, in the memory scenario's quiet case. */
-const QUIET_HIBERNATE_MS = 1_000
+/** Ours as in production (rooms keep an outline, no Y.Doc), ours keeping a Y.Doc per room (ROOM_HIBERNATE_MS=0), the reference. */
+type MemoryKind = 'ours' | 'withDoc' | 'reference'
 
-async function memoryRun(kind: ServerKind, shapes: number, roomCount: number, upload: Uint8Array, quiet = false): Promise<MemoryRun> {
-  return withServer(startServer(kind, quiet ? { hibernateMs: QUIET_HIBERNATE_MS } : {}), async (server) => {
+async function memoryRun(kind: MemoryKind, shapes: number, roomCount: number, upload: Uint8Array): Promise<MemoryRun> {
+  const server = kind === 'reference' ? startServer('reference') : startServer('ours', kind === 'withDoc' ? { hibernateMs: 0 } : {})
+  return withServer(server, async (server) => {
     const rooms = await server.createRooms(roomCount, `memory-${shapes}`)
     await sleep(500)
     const before = await server.stats()
@@ -476,8 +477,6 @@ async function memoryRun(kind: ServerKind, shapes: number, roomCount: number, up
       { kind: 'hold', url: server.url, rooms, upload, expectShapes: shapes },
       {
         onHeld: async () => {
-          // Quiet rooms: every room has had time to hibernate (no change for QUIET_HIBERNATE_MS).
-          if (quiet) await sleep(QUIET_HIBERNATE_MS * 3)
           after = await server.stats()
         },
       },
@@ -496,16 +495,16 @@ async function memory(): Promise<void> {
   const perRoom: string[] = []
   for (const { shapes, rooms } of sizes.memory) {
     const upload = boardUpdate(shapes)
-    const runs: Partial<Record<ServerKind | 'quiet', MemoryRun>> = {}
-    for (const kind of ['ours', 'quiet', 'reference'] as const) {
+    const runs: Partial<Record<MemoryKind, MemoryRun>> = {}
+    for (const kind of ['ours', 'withDoc', 'reference'] as const) {
       log(`memory: ${kind}, ${rooms} rooms of ${shapes} shapes`)
-      const run = kind === 'quiet' ? await memoryRun('ours', shapes, rooms, upload, true) : await memoryRun(kind, shapes, rooms, upload)
+      const run = await memoryRun(kind, shapes, rooms, upload)
       runs[kind] = run
       const rss = (run.after.rss - run.before.rss) / rooms
       const heap = (run.after.heapUsed - run.before.heapUsed) / rooms
       const external = (run.after.external - run.before.external) / rooms
       rows.push([
-        kind === 'quiet' ? `ours, quiet (hibernated after ${QUIET_HIBERNATE_MS / 1000} s)` : kind,
+        kind === 'withDoc' ? 'ours, keeping a Y.Doc (ROOM_HIBERNATE_MS=0)' : kind,
         String(shapes),
         String(rooms),
         kib(upload.byteLength),
@@ -516,19 +515,19 @@ async function memory(): Promise<void> {
         mib(external),
       ])
     }
-    const { ours, quiet, reference } = runs
-    if (ours && quiet && reference) {
+    const { ours, withDoc, reference } = runs
+    if (ours && withDoc && reference) {
       const per = (run: MemoryRun, key: 'rss' | 'heapUsed' | 'external') => (run.after[key] - run.before[key]) / run.rooms
       const total = (run: MemoryRun) => per(run, 'heapUsed') + per(run, 'external')
       perRoom.push(
-        `${shapes} shapes: heap + external per room, ours active ${mib(total(ours))} MiB, ours quiet ${mib(total(quiet))} MiB, reference ${mib(total(reference))} MiB (quiet / reference ${ratio(total(quiet), total(reference))}); RSS per room active / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))}`,
+        `${shapes} shapes: heap + external per room, ours ${mib(total(ours))} MiB (${mb(total(ours))} MB), ours keeping a Y.Doc ${mib(total(withDoc))} MiB, reference ${mib(total(reference))} MiB (ours / reference ${ratio(total(ours), total(reference))}); RSS per room ours ${mib(per(ours, 'rss'))} MiB (${mb(per(ours, 'rss'))} MB), reference ${mib(per(reference, 'rss'))} MiB (ours / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))})`,
       )
     }
   }
   report({
     title: '3. Memory per loaded room',
     body: [
-      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. Server memory after two forced GCs, before and after; per room = difference / rooms. "ours" is measured right after the uploads, while every room holds its Y.Doc; "quiet" once the rooms have had no change for longer than the hibernation delay and keep only their encoding (in production ROOM_HIBERNATE_MS, 60 s; 1 s here). The encoding is a Uint8Array, counted under external memory.',
+      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. Server memory after two forced GCs, before and after; per room = difference / rooms, measured right after the uploads. "ours" runs as in production: a loaded room holds no Y.Doc, only its encoding (a Uint8Array, counted under external memory) and an outline of the document (server/sync/doc-outline.ts), and the upload went through the outline. "ours, keeping a Y.Doc" is the same server with ROOM_HIBERNATE_MS=0, where every room holds a Y.Doc as the reference does.',
       '',
       table(
         ['server', 'shapes', 'rooms', 'board update KiB', 'RSS MiB before -> after', 'heap MiB before -> after', 'RSS MiB / room', 'heap MiB / room', 'external MiB / room'],

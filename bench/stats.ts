@@ -21,6 +21,11 @@ export function mib(bytes: number): string {
   return Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(1) : '–'
 }
 
+/** Decimal megabytes (the unit of the memory floors), to two places. */
+export function mb(bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1e6).toFixed(2) : '–'
+}
+
 export function kib(bytes: number): string {
   return Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '–'
 }
