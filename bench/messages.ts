@@ -17,6 +17,8 @@ export interface MemoryStats {
   heapTotal: number
   external: number
   arrayBuffers: number
+  /** Bytes V8 holds for its young generation (new space and new large objects), which grows to its limit under load and stays. */
+  youngGeneration: number
   /** Rooms our server holds loaded; null for the reference, which does not say. */
   loadedRooms: number | null
 }

@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import v8 from 'node:v8'
 import { hasType, sendToParent, type MemoryStats, type ToServer } from './messages'
 import { LOOP_DELAY_RESOLUTION_MS, loopLateness, watchGcPauses } from './stats'
 
@@ -9,7 +10,11 @@ function memoryStats(loadedRooms: number | null): MemoryStats {
   collect()
   collect()
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage()
-  return { rss, heapUsed, heapTotal, external, arrayBuffers, loadedRooms }
+  const youngGeneration = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+    .reduce((sum, space) => sum + space.physical_space_size, 0)
+  return { rss, heapUsed, heapTotal, external, arrayBuffers, youngGeneration, loadedRooms }
 }
 
 /**

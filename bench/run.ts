@@ -76,8 +76,8 @@ const sizes = {
   fanout: { rooms: 200, clientsPerRoom: 5, rate: 10, durationMs: quick ? QUICK_MS : 120_000 },
   drag: { rooms: 50, clientsPerRoom: 4, rate: 30, durationMs: quick ? QUICK_MS : 120_000 },
   memory: [
-    { shapes: 500, rooms: quick ? 20 : 50 },
-    { shapes: 5_000, rooms: quick ? 5 : 10 },
+    { shapes: 500, rooms: quick ? 20 : 200 },
+    { shapes: 5_000, rooms: quick ? 5 : 40 },
   ],
   coldload: { shapes: 5_000, updates: 50_000, coldRooms: quick ? 5 : 20, coldConnections: quick ? 10 : 20, warmConnections: 20 },
   capacity: { clientsPerRoom: 5, rate: 5, durationMs: 15_000, steps: [100, 200, 400, 600, 800, 1000, 1200], p99LimitMs: 50 },
@@ -517,10 +517,10 @@ async function memory(): Promise<void> {
     }
     const { ours, withDoc, reference } = runs
     if (ours && withDoc && reference) {
-      const per = (run: MemoryRun, key: 'rss' | 'heapUsed' | 'external') => (run.after[key] - run.before[key]) / run.rooms
+      const per = (run: MemoryRun, key: 'rss' | 'heapUsed' | 'external' | 'youngGeneration') => (run.after[key] - run.before[key]) / run.rooms
       const total = (run: MemoryRun) => per(run, 'heapUsed') + per(run, 'external')
       perRoom.push(
-        `${shapes} shapes: heap + external per room, ours ${mib(total(ours))} MiB (${mb(total(ours))} MB), ours keeping a Y.Doc ${mib(total(withDoc))} MiB, reference ${mib(total(reference))} MiB (ours / reference ${ratio(total(ours), total(reference))}); RSS per room ours ${mib(per(ours, 'rss'))} MiB (${mb(per(ours, 'rss'))} MB), reference ${mib(per(reference, 'rss'))} MiB (ours / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))})`,
+        `${shapes} shapes: heap + external per room, ours ${mib(total(ours))} MiB (${mb(total(ours))} MB), ours keeping a Y.Doc ${mib(total(withDoc))} MiB, reference ${mib(total(reference))} MiB (ours / reference ${ratio(total(ours), total(reference))}); RSS per room ours ${mib(per(ours, 'rss'))} MiB (${mb(per(ours, 'rss'))} MB; ${mb(per(ours, 'rss') - per(ours, 'youngGeneration'))} MB without the growth of V8's young generation, ${mib(ours.after.youngGeneration - ours.before.youngGeneration)} MiB in all), reference ${mib(per(reference, 'rss'))} MiB (ours / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))})`,
       )
     }
   }

@@ -172,8 +172,8 @@ export class Room {
    * document's encoding, to which `pendingUpdates` are still to be merged.
    */
   private encoded: Uint8Array | null
-  /** Changes accepted through the outline since `encoded` was last merged (own copies). */
-  private pendingUpdates: Uint8Array[] = []
+  /** Changes accepted through the outline since `encoded` was last merged. */
+  private pendingUpdates = new UpdateLog()
   /** Size of `encoded` when a Y.Doc last wrote it, without the history mergeUpdates keeps. */
   private compactedBytes = 0
   /**
@@ -251,7 +251,7 @@ export class Room {
     const doc = this.live
     this.encodeDocument()
     this.compactedBytes = this.encoded!.byteLength
-    this.pendingUpdates = []
+    this.pendingUpdates.clear()
     this.outline = DocOutline.of(doc, this.placesThatMatter)
     doc.off('update', this.forgetEncoding)
     doc.off('update', this.onDocUpdate)
@@ -386,7 +386,7 @@ export class Room {
       this.live = null
     }
     this.outline = null
-    this.pendingUpdates = []
+    this.pendingUpdates.clear()
     this.encoded = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -438,9 +438,7 @@ export class Room {
     if (!plan.changes) return true
     this.ensureRoomFor(update.byteLength)
     outline.commit(plan)
-    // A frame's bytes may be a view of a larger buffer: keep a copy of just the update.
-    this.pendingUpdates.push(update.slice())
-    if (this.pendingUpdates.length >= MERGE_PENDING_AT) this.pendingUpdates = [Y.mergeUpdates(this.pendingUpdates)]
+    this.pendingUpdates.append(update)
     this.onDocUpdate(update, peer)
     return true
   }
@@ -491,9 +489,9 @@ export class Room {
   /** The whole document as one update (encoded again only after it changed); measures the document on the way. */
   private encodeDocument(): Uint8Array {
     if (this.live) this.encoded ??= Y.encodeStateAsUpdate(this.live)
-    else if (this.pendingUpdates.length > 0) {
-      this.encoded = Y.mergeUpdates([this.encoded!, ...this.pendingUpdates])
-      this.pendingUpdates = []
+    else if (this.pendingUpdates.count > 0) {
+      this.encoded = Y.mergeUpdates([this.encoded!, ...this.pendingUpdates.updates()])
+      this.pendingUpdates.clear()
     }
     if (!this.encoded) throw new Error(`room ${this.roomId} has neither a document nor its encoding`)
     this.estimatedBytes = this.encoded.byteLength
@@ -648,8 +646,45 @@ export class Room {
   }
 }
 
-/** Changes accepted through the outline are merged into one update once this many wait. */
-const MERGE_PENDING_AT = 64
+/**
+ * Updates kept back to back in one buffer: a few bytes each beyond their own, where an array of
+ * Uint8Arrays costs ~100 bytes per update (and a frame's bytes may be a view of the socket's
+ * whole read buffer). Merging them as they come would make every room that started together
+ * merge together.
+ */
+class UpdateLog {
+  private bytes = new Uint8Array(0)
+  private used = 0
+  private readonly ends: number[] = []
+
+  get count(): number {
+    return this.ends.length
+  }
+
+  append(update: Uint8Array): void {
+    const needed = this.used + update.byteLength
+    if (needed > this.bytes.byteLength) {
+      // Room to grow, but never more than 64 KiB of it (a board uploaded at once stays its size).
+      const grown = new Uint8Array(Math.max(256, needed + Math.min(needed, 64 * 1024)))
+      grown.set(this.bytes.subarray(0, this.used))
+      this.bytes = grown
+    }
+    this.bytes.set(update, this.used)
+    this.used += update.byteLength
+    this.ends.push(this.used)
+  }
+
+  /** The updates, as views of the log (valid until the next append or clear). */
+  updates(): Uint8Array[] {
+    return this.ends.map((end, i) => this.bytes.subarray(i === 0 ? 0 : this.ends[i - 1], end))
+  }
+
+  clear(): void {
+    this.bytes = new Uint8Array(0)
+    this.used = 0
+    this.ends.length = 0
+  }
+}
 
 /** How far a room's snapshot interval strays from snapshotEvery, either way. */
 const SNAPSHOT_JITTER = 0.25
