@@ -754,7 +754,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     '- The machine may be shared with other work (column "other CPU %", in % of one core). The servers under comparison take turns in short slices while both stay connected, so such work hits both alike; compare figures within one table, not across runs. p99 and max move most with it.',
     '- Latency is over loopback: no TLS, proxy or real network.',
     '- Our server stores each update (one SQLite transaction per event-loop turn) before broadcasting it; the reference broadcasts at once and stores nothing. Scenario 5 isolates what storing costs.',
-    '- Memory per room is a difference of two process-wide figures after forced GC; RSS includes allocator slack and the SQLite page cache, heap is the more precise figure. Both servers hold the same Yjs document, so their per-room figures should agree.',
+    '- Memory per room is a difference of two process-wide figures after forced GC; RSS includes allocator slack, the SQLite page cache and V8\'s young generation, which grows to its limit (`--max-semi-space-size=64`: up to 192 MiB) under the uploads\' garbage and stays; heap + external is the precise figure. Ours keeping a Y.Doc and the reference hold the same Yjs document, so their heaps agree; as in production ours holds the encoding (external) and an outline, a few bytes per shape.',
     '- Cold loads use rooms written straight into the store. In normal operation ours loads one snapshot plus fewer than 500 updates; the log-only case is the worst case (a crash before any snapshot). The reference has no storage, so only a loaded room compares.',
     ...(selected.includes('browser') ? [BROWSER_LIMITS] : []),
     '',
