@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { DocPlace } from '../../lib/room-doc/permissions'
+import { itemAt } from './update-items'
 
 /**
  * What a room keeps of its document instead of a Y.Doc: enough to accept an ordinary change
@@ -112,12 +113,6 @@ class ClockRuns<V> {
     }
   }
 
-  get runCount(): number {
-    let count = 0
-    for (const runs of this.clients.values()) count += runs.starts.length
-    return count
-  }
-
   private firstEndingAfter(ends: number[], clock: number): number {
     let low = 0
     let high = ends.length
@@ -198,11 +193,6 @@ export class DocOutline {
 
   encodeStateVector(): Uint8Array {
     return Y.encodeStateVector(this.state)
-  }
-
-  /** Sizes, for tests and benchmarks. */
-  get size(): { clients: number; deletedRanges: number; notableRuns: number; typeRuns: number } {
-    return { clients: this.state.size, deletedRanges: this.deleted.rangeCount, notableRuns: this.notable.runCount, typeRuns: this.types.runCount }
   }
 
   /**
@@ -323,7 +313,7 @@ class Resolver {
         where = this.outline.storedPlace(neighbour)
         break
       }
-      item = this.findOwn(neighbour)
+      item = itemAt(this.own, neighbour)
     }
     for (const item of chain) this.resolved.set(item, where)
     return where
@@ -334,23 +324,8 @@ class Resolver {
       const where = this.outline.storedTypePlace(id)
       return where === undefined ? NEEDS_DOC : where
     }
-    const item = this.findOwn(id)
+    const item = itemAt(this.own, id)
     if (!item || item.id.clock !== id.clock || !(item.content instanceof Y.ContentType)) return NEEDS_DOC
     return this.placeOf(item, depth)
-  }
-
-  private findOwn(id: Y.ID): Y.Item | null {
-    const items = this.own.get(id.client)
-    if (!items) return null
-    let low = 0
-    let high = items.length - 1
-    while (low <= high) {
-      const mid = (low + high) >> 1
-      const item = items[mid]!
-      if (id.clock < item.id.clock) high = mid - 1
-      else if (id.clock >= item.id.clock + item.length) low = mid + 1
-      else return item
-    }
-    return null
   }
 }

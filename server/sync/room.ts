@@ -505,17 +505,20 @@ export class Room {
   }
 
   /**
-   * Without a Y.Doc, merged updates keep the content of what later changes deleted; once that
-   * makes the encoding a quarter larger than a Y.Doc would write it, write it through one.
+   * encodeDocument, and without a Y.Doc, once merged updates (which keep the content of what
+   * later changes deleted) have made the encoding a quarter larger than a Y.Doc would write
+   * it, writes it through one.
    */
-  private compactEncoding(): void {
-    if (this.live || !this.encoded || this.encoded.byteLength <= this.compactedBytes * 1.25 + 1024) return
+  private compactEncoding(): Uint8Array {
+    const encoded = this.encodeDocument()
+    if (this.live || encoded.byteLength <= this.compactedBytes * 1.25 + 1024) return encoded
     const doc = serverDoc(this.roomId)
-    Y.applyUpdate(doc, this.encoded)
+    Y.applyUpdate(doc, encoded)
     this.encoded = Y.encodeStateAsUpdate(doc)
     doc.destroy()
     this.compactedBytes = this.encoded.byteLength
     this.estimatedBytes = this.encoded.byteLength
+    return this.encoded
   }
 
   /**
@@ -618,9 +621,7 @@ export class Room {
     if (this.updatesSinceSnapshot === 0 || this.failed || this.destroyed) return
     // The document holds every stored update (and maybe some not yet stored, which replay harmlessly).
     const upToSeq = this.lastSeq
-    this.encodeDocument()
-    this.compactEncoding()
-    const data = this.encodeDocument()
+    const data = this.compactEncoding()
     this.updatesSinceSnapshot = 0
     this.snapshotAfter = jittered(this.deps.snapshotEvery)
     await this.deps.store.writeSnapshot(this.roomId, data, upToSeq)

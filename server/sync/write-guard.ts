@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { DocPlace } from '../../lib/room-doc/permissions'
+import { itemAt } from './update-items'
 
 /**
  * Finds where an update would write before it touches the document, so that a role can be
@@ -137,7 +138,7 @@ class PlaceResolver {
         place = this.placeOfStoredId(neighbour)
         break
       }
-      item = this.findOwn(neighbour)
+      item = itemAt(this.own, neighbour)
     }
     for (const item of chain) this.ownPlaces.set(item, place)
     return place
@@ -153,7 +154,7 @@ class PlaceResolver {
   /** Where the item with this id sits, whether it is new in the update or stored. */
   private placeOfId(id: Y.ID, depth: number): Resolved {
     if (this.isStored(id)) return this.placeOfStoredId(id)
-    const item = this.findOwn(id)
+    const item = itemAt(this.own, id)
     return item ? this.placeOfNew(item, depth) : UNKNOWN
   }
 
@@ -164,21 +165,6 @@ class PlaceResolver {
   private placeOfStoredId(id: Y.ID): Resolved {
     const struct = Y.getItem(this.doc.store, id) as Y.Item | Y.GC
     return struct instanceof Y.Item ? this.placeOfStored(struct) : null
-  }
-
-  private findOwn(id: Y.ID): DecodedItem | null {
-    const items = this.own.get(id.client)
-    if (!items) return null
-    let low = 0
-    let high = items.length - 1
-    while (low <= high) {
-      const mid = (low + high) >> 1
-      const item = items[mid]!
-      if (id.clock < item.id.clock) high = mid - 1
-      else if (id.clock >= item.id.clock + item.length) low = mid + 1
-      else return item
-    }
-    return null
   }
 
   /** The place of a shared type: its root's name, or the place of the item holding it. */
