@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createWriteStream, readFileSync } from 'node:fs'
 import { freePort } from '../e2e/app-server'
-import { SERVER_NODE_FLAGS } from '../server/node-flags.mjs'
+import { SERVER_NODE_FLAGS, serverEnv } from '../server/node-flags.mjs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,7 +45,7 @@ interface NodeChild {
   exited: Promise<number | null>
 }
 
-function spawnNode(cpu: number, args: string[], env: Record<string, string> = {}): NodeChild {
+function spawnNode(cpu: number, args: string[], env: Record<string, string | undefined> = {}): NodeChild {
   const options = {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -194,7 +194,8 @@ export async function startOurServer(options: {
   if (options.memoryStore) args.push('--memory')
   if (options.unloadMs !== undefined) args.push(`--unload-ms=${options.unloadMs}`)
   if (options.hibernateMs !== undefined) args.push(`--hibernate-ms=${options.hibernateMs}`)
-  const node = spawnNode(SERVER_CPU, args, { BENCH_TOKEN_SECRET: options.secretHex })
+  // The production environment (server/node-flags.mjs), unless this run's environment says otherwise.
+  const node = spawnNode(SERVER_CPU, args, { ...serverEnv(), BENCH_TOKEN_SECRET: options.secretHex })
   const { port } = await nextOfType<FromServer, 'ready'>(node, 'ready', 60_000)
   return serverProcess('ours', node, `ws://127.0.0.1:${port}/sync`)
 }

@@ -459,6 +459,8 @@ async function capacity(): Promise<void> {
 
 interface MemoryRun {
   before: MemoryStats
+  /** With the first half of the rooms loaded. */
+  middle: MemoryStats
   after: MemoryStats
   rooms: number
 }
@@ -466,75 +468,95 @@ interface MemoryRun {
 /** Ours as in production (rooms keep an outline, no Y.Doc), ours keeping a Y.Doc per room (ROOM_HIBERNATE_MS=0), the reference. */
 type MemoryKind = 'ours' | 'withDoc' | 'reference'
 
+/**
+ * Loads the rooms in two halves, each held by its own load-generator process, and reads the
+ * server's memory before, between and after: the second half's growth is what a room adds to a
+ * server that already serves others, without the one-time growth of V8's young generation.
+ */
 async function memoryRun(kind: MemoryKind, shapes: number, roomCount: number, upload: Uint8Array): Promise<MemoryRun> {
   const server = kind === 'reference' ? startServer('reference') : startServer('ours', kind === 'withDoc' ? { hibernateMs: 0 } : {})
   return withServer(server, async (server) => {
     const rooms = await server.createRooms(roomCount, `memory-${shapes}`)
+    const half = Math.floor(roomCount / 2)
     await sleep(500)
     const before = await server.stats()
+    let middle: MemoryStats | null = null
     let after: MemoryStats | null = null
-    await runLoadJob(
-      { kind: 'hold', url: server.url, rooms, upload, expectShapes: shapes },
-      {
-        onHeld: async () => {
-          after = await server.stats()
-        },
-      },
-    )
-    if (!after) throw new Error('memory was not measured')
+    const hold = (held: RoomTarget[], onHeld: () => Promise<void>) =>
+      runLoadJob({ kind: 'hold', url: server.url, rooms: held, upload, expectShapes: shapes }, { onHeld })
+    await hold(rooms.slice(0, half), async () => {
+      middle = await server.stats()
+      await hold(rooms.slice(half), async () => {
+        after = await server.stats()
+      })
+    })
+    if (!middle || !after) throw new Error('memory was not measured')
     const measured: MemoryStats = after
     if (measured.loadedRooms !== null && measured.loadedRooms !== roomCount) {
       throw new Error(`${kind} held ${measured.loadedRooms} rooms loaded, expected ${roomCount}`)
     }
-    return { before, after: measured, rooms: roomCount }
+    return { before, middle, after: measured, rooms: roomCount }
   })
+}
+
+type MemoryKey = 'rss' | 'heapUsed' | 'external' | 'youngGeneration'
+
+/** Growth per room of one figure: over the second half of the rooms, or over all of them. */
+function perRoom(run: MemoryRun, key: MemoryKey, over: 'second half' | 'all'): number {
+  const from = over === 'all' ? run.before : run.middle
+  const rooms = over === 'all' ? run.rooms : run.rooms - Math.floor(run.rooms / 2)
+  return (run.after[key] - from[key]) / rooms
+}
+
+const heapAndExternal = (run: MemoryRun, over: 'second half' | 'all') => perRoom(run, 'heapUsed', over) + perRoom(run, 'external', over)
+
+/** Kinds to run: BENCH_MEMORY_KINDS=ours,reference leaves the others out (the comparison lines need all three). */
+function memoryKinds(): MemoryKind[] {
+  const all: MemoryKind[] = ['ours', 'withDoc', 'reference']
+  const asked = process.env.BENCH_MEMORY_KINDS?.split(',')
+  return asked ? all.filter((kind) => asked.includes(kind)) : all
 }
 
 async function memory(): Promise<void> {
   const rows: string[][] = []
-  const perRoom: string[] = []
+  const lines: string[] = []
   for (const { shapes, rooms } of sizes.memory) {
     const upload = boardUpdate(shapes)
     const runs: Partial<Record<MemoryKind, MemoryRun>> = {}
-    for (const kind of ['ours', 'withDoc', 'reference'] as const) {
+    for (const kind of memoryKinds()) {
       log(`memory: ${kind}, ${rooms} rooms of ${shapes} shapes`)
       const run = await memoryRun(kind, shapes, rooms, upload)
       runs[kind] = run
-      const rss = (run.after.rss - run.before.rss) / rooms
-      const heap = (run.after.heapUsed - run.before.heapUsed) / rooms
-      const external = (run.after.external - run.before.external) / rooms
       rows.push([
         kind === 'withDoc' ? 'ours, keeping a Y.Doc (ROOM_HIBERNATE_MS=0)' : kind,
         String(shapes),
         String(rooms),
         kib(upload.byteLength),
-        `${mib(run.before.rss)} -> ${mib(run.after.rss)}`,
-        `${mib(run.before.heapUsed)} -> ${mib(run.after.heapUsed)}`,
-        mib(rss),
-        mib(heap),
-        mib(external),
+        [run.before, run.middle, run.after].map((stats) => mib(stats.rss)).join(' -> '),
+        [run.before, run.middle, run.after].map((stats) => mib(stats.heapUsed + stats.external)).join(' -> '),
+        mib(perRoom(run, 'rss', 'second half')),
+        mib(heapAndExternal(run, 'second half')),
+        mib(perRoom(run, 'rss', 'all')),
+        mib(heapAndExternal(run, 'all')),
       ])
     }
     const { ours, withDoc, reference } = runs
     if (ours && withDoc && reference) {
-      const per = (run: MemoryRun, key: 'rss' | 'heapUsed' | 'external' | 'youngGeneration') => (run.after[key] - run.before[key]) / run.rooms
-      const total = (run: MemoryRun) => per(run, 'heapUsed') + per(run, 'external')
-      perRoom.push(
-        `${shapes} shapes: heap + external per room, ours ${mib(total(ours))} MiB (${mb(total(ours))} MB), ours keeping a Y.Doc ${mib(total(withDoc))} MiB, reference ${mib(total(reference))} MiB (ours / reference ${ratio(total(ours), total(reference))}); RSS per room ours ${mib(per(ours, 'rss'))} MiB (${mb(per(ours, 'rss'))} MB; ${mb(per(ours, 'rss') - per(ours, 'youngGeneration'))} MB without the growth of V8's young generation, ${mib(ours.after.youngGeneration - ours.before.youngGeneration)} MiB in all), reference ${mib(per(reference, 'rss'))} MiB (ours / reference ${ratio(per(ours, 'rss'), per(reference, 'rss'))})`,
+      lines.push(
+        `${shapes} shapes, second half: RSS per room ours **${mb(perRoom(ours, 'rss', 'second half'))} MB** (${mib(perRoom(ours, 'rss', 'second half'))} MiB), ours keeping a Y.Doc ${mib(perRoom(withDoc, 'rss', 'second half'))} MiB, reference ${mib(perRoom(reference, 'rss', 'second half'))} MiB (ours / reference ${ratio(perRoom(ours, 'rss', 'second half'), perRoom(reference, 'rss', 'second half'))}); heap + external per room ours ${mb(heapAndExternal(ours, 'second half'))} MB, reference ${mib(heapAndExternal(reference, 'second half'))} MiB. Over all ${rooms} rooms, ours ${mb(perRoom(ours, 'rss', 'all'))} MB of RSS per room, of which ${mb(perRoom(ours, 'youngGeneration', 'all'))} MB is V8's young generation growing once to its limit (${mib(ours.after.youngGeneration - ours.before.youngGeneration)} MiB in all)`,
       )
     }
   }
   report({
     title: '3. Memory per loaded room',
     body: [
-      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. Server memory after two forced GCs, before and after; per room = difference / rooms, measured right after the uploads. "ours" runs as in production: a loaded room holds no Y.Doc, only its encoding (a Uint8Array, counted under external memory) and an outline of the document (server/sync/doc-outline.ts), and the upload went through the outline. "ours, keeping a Y.Doc" is the same server with ROOM_HIBERNATE_MS=0, where every room holds a Y.Doc as the reference does.',
+      'Each room is loaded by one client that uploads a board of rectangles (tldraw geo shape records in the room layout) and stays connected. The rooms are loaded in two halves, each held by its own load-generator process; server memory is read after two forced GCs before the first half, between the halves and after the second. "second half" is what a room adds to a server that already serves others (the floor\'s "per loaded room"); "all" divides the whole growth by every room, so it also spreads the server\'s one-time growth (V8\'s young generation) over them. "ours" runs as in production (server/node-flags.mjs): a loaded room holds no Y.Doc, only its encoding (a Uint8Array, counted under external memory) and an outline of the document (server/sync/doc-outline.ts), and the upload went through the outline. "ours, keeping a Y.Doc" is the same server with ROOM_HIBERNATE_MS=0, where every room holds a Y.Doc as the reference does.',
       '',
       table(
-        ['server', 'shapes', 'rooms', 'board update KiB', 'RSS MiB before -> after', 'heap MiB before -> after', 'RSS MiB / room', 'heap MiB / room', 'external MiB / room'],
+        ['server', 'shapes', 'rooms', 'board update KiB', 'RSS MiB: before -> half -> all', 'heap + external MiB: before -> half -> all', 'RSS MiB / room, second half', 'heap + ext MiB / room, second half', 'RSS MiB / room, all', 'heap + ext MiB / room, all'],
         rows,
       ),
-      '',
-      perRoom.join('; ') + '.',
+      ...(lines.length > 0 ? ['', lines.join('; ') + '.'] : []),
     ].join('\n'),
   })
 }
@@ -754,7 +776,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     '- The machine may be shared with other work (column "other CPU %", in % of one core). The servers under comparison take turns in short slices while both stay connected, so such work hits both alike; compare figures within one table, not across runs. p99 and max move most with it.',
     '- Latency is over loopback: no TLS, proxy or real network.',
     '- Our server stores each update (one SQLite transaction per event-loop turn) before broadcasting it; the reference broadcasts at once and stores nothing. Scenario 5 isolates what storing costs.',
-    '- Memory per room is a difference of two process-wide figures after forced GC; RSS includes allocator slack, the SQLite page cache and V8\'s young generation, which grows to its limit (`--max-semi-space-size=64`: up to 192 MiB) under the uploads\' garbage and stays; heap + external is the precise figure. Ours keeping a Y.Doc and the reference hold the same Yjs document, so their heaps agree; as in production ours holds the encoding (external) and an outline, a few bytes per shape.',
+    '- Memory per room is a difference of process-wide figures after forced GC. RSS also holds allocator slack, the SQLite page cache and V8\'s young generation, which grows once to its limit (`--max-semi-space-size=64`: up to 192 MiB) under the uploads\' garbage and stays: the second half of the rooms leaves that growth out. Our server runs with glibc\'s `MALLOC_MMAP_THRESHOLD_=131072` as in production (server/node-flags.mjs: without it the heap arena kept about one freed encoding per room); the reference runs with the C library\'s defaults, and its memory is nearly all V8 heap. Ours keeping a Y.Doc and the reference hold the same Yjs document, so their heaps agree; as in production ours holds the encoding (external) and an outline, a few bytes per shape.',
     '- Cold loads use rooms written straight into the store. In normal operation ours loads one snapshot plus fewer than 500 updates; the log-only case is the worst case (a crash before any snapshot). The reference has no storage, so only a loaded room compares.',
     ...(selected.includes('browser') ? [BROWSER_LIMITS] : []),
     '',

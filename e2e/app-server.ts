@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { RoomTokens } from '../server/rooms/tokens'
-import { APP_SERVER_ARGS } from '../server/node-flags.mjs'
+import { APP_SERVER_ARGS, serverEnv } from '../server/node-flags.mjs'
 
 /** Finds a port that is free now, so a restarted server can come back on the same one. */
 export async function freePort(): Promise<number> {
@@ -49,7 +49,7 @@ export class AppServer {
 
   async launch(): Promise<void> {
     const child = spawn(process.execPath, [...APP_SERVER_ARGS], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir },
+      env: serverEnv({ ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child
