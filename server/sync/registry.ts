@@ -27,6 +27,8 @@ export interface RegistryOptions {
   hibernateAfterMs?: number
   /** See RoomDeps.onRelayed. */
   onRelayed?: RoomDeps['onRelayed']
+  /** See RoomDeps.compactor. */
+  compactor?: RoomDeps['compactor']
   log?: (message: string) => void
 }
 
@@ -136,6 +138,7 @@ export class RoomRegistry {
       writer,
       limits: this.limits,
       onRelayed: this.options.onRelayed,
+      compactor: this.options.compactor,
       log: this.options.log,
       forbiddenFor: this.options.forbiddenFor,
       mayMatter: this.options.mayMatter,

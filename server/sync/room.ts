@@ -12,6 +12,7 @@ import { InvalidPayload, inspectStateVector, inspectUpdate, readAwarenessUpdate 
 import { DocOutline } from './doc-outline'
 import { UpdateLog } from './update-log'
 import { findForbiddenWrite } from './write-guard'
+import type { Compactor } from './compactor'
 import type { WriteQueue } from './write-queue'
 
 /** The least a transport must offer; tests drive rooms through in-memory sockets. */
@@ -123,6 +124,12 @@ export interface RoomDeps {
    * it keeps for this many milliseconds. 0 or absent: the room always keeps a Y.Doc.
    */
   hibernateAfterMs?: number
+  /**
+   * Folds the changes of a room without a Y.Doc into its encoding for snapshots, off the event
+   * loop. Absent: the room merges them on the event loop (Y.mergeUpdates, and a Y.Doc when the
+   * merged encoding grew a quarter past its compacted size).
+   */
+  compactor?: Compactor
   /** Told, for each update, the milliseconds from applying it to sending it to the room (benchmarks). */
   onRelayed?: (ms: number) => void
   log?: (message: string) => void
@@ -164,6 +171,8 @@ export class Room {
   /** Stored updates after which the next snapshot is due: snapshotEvery, give or take a quarter. */
   private snapshotAfter: number
   private snapshotQueued = false
+  /** The snapshot being folded by the compactor and stored, until it is. */
+  private snapshotting: Promise<void> | null = null
   private estimatedBytes: number
   /** Bytes added to the estimate since the document was last measured exactly. */
   private unmeasuredBytes: number
@@ -175,6 +184,12 @@ export class Room {
   private encoded: Uint8Array | null
   /** Changes accepted through the outline since `encoded` was last merged. */
   private pendingUpdates = new UpdateLog()
+  /**
+   * Changes before `pendingUpdates` that the compactor is folding into `encoded` for a
+   * snapshot; null when there are none, or once the room merged them itself (it needed the
+   * encoding first), and the compactor's result no longer replaces `encoded`.
+   */
+  private snapshotCut: Uint8Array[] | null = null
   /** Size of `encoded` when a Y.Doc last wrote it, without the history mergeUpdates keeps. */
   private compactedBytes = 0
   /**
@@ -370,6 +385,7 @@ export class Room {
   /** Writes a snapshot if updates were stored since the last one. */
   async snapshotIfStale(): Promise<void> {
     await this.tail
+    while (this.snapshotting) await this.snapshotting
     await this.snapshot()
   }
 
@@ -388,6 +404,7 @@ export class Room {
     }
     this.outline = null
     this.pendingUpdates.clear()
+    this.snapshotCut = null
     this.encoded = null
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -490,8 +507,9 @@ export class Room {
   /** The whole document as one update (encoded again only after it changed); measures the document on the way. */
   private encodeDocument(): Uint8Array {
     if (this.live) this.encoded ??= Y.encodeStateAsUpdate(this.live)
-    else if (this.pendingUpdates.count > 0) {
-      this.encoded = Y.mergeUpdates([this.encoded!, ...this.pendingUpdates.updates()])
+    else if (this.snapshotCut || this.pendingUpdates.count > 0) {
+      this.encoded = Y.mergeUpdates([this.encoded!, ...(this.snapshotCut ?? []), ...this.pendingUpdates.updates()])
+      this.snapshotCut = null
       this.pendingUpdates.clear()
     }
     if (!this.encoded) throw new Error(`room ${this.roomId} has neither a document nor its encoding`)
@@ -608,23 +626,55 @@ export class Room {
     syncProtocol.writeUpdate(encoder, update)
     const frame = encoding.toUint8Array(encoder)
     for (const peer of this.sessions.keys()) if (peer !== origin) peer.socket.send(frame)
-    if (this.updatesSinceSnapshot >= this.snapshotAfter && !this.snapshotQueued) {
+    if (this.updatesSinceSnapshot >= this.snapshotAfter && !this.snapshotQueued && !this.snapshotting) {
       // Off the broadcast path: the snapshot covers whatever is stored when its turn comes.
       this.snapshotQueued = true
-      this.deps.writer.later(() => this.snapshot().catch((error: unknown) => this.fail(error)))
+      this.deps.writer.later(async () => {
+        // The writer's chain goes on while a compactor folds; the snapshot is stored when it is done.
+        this.snapshot().catch((error: unknown) => this.fail(error))
+      })
     }
   }
 
   /** Stores the document as a snapshot if updates were stored since the last one. */
-  private async snapshot(): Promise<void> {
+  private snapshot(): Promise<void> {
     this.snapshotQueued = false
-    if (this.updatesSinceSnapshot === 0 || this.failed || this.destroyed) return
+    if (this.snapshotting) return this.snapshotting
+    if (this.updatesSinceSnapshot === 0 || this.failed || this.destroyed) return Promise.resolve()
     // The document holds every stored update (and maybe some not yet stored, which replay harmlessly).
     const upToSeq = this.lastSeq
-    const data = this.compactEncoding()
     this.updatesSinceSnapshot = 0
     this.snapshotAfter = jittered(this.deps.snapshotEvery)
-    await this.deps.store.writeSnapshot(this.roomId, data, upToSeq)
+    const compactor = this.deps.compactor
+    if (this.live || !compactor) return this.deps.store.writeSnapshot(this.roomId, this.compactEncoding(), upToSeq)
+    const snapshotting = this.foldChanges(compactor)
+      .then((data) => new Promise<void>((resolve, reject) => this.deps.writer.later(() => this.deps.store.writeSnapshot(this.roomId, data, upToSeq).then(resolve, reject))))
+      .finally(() => {
+        this.snapshotting = null
+      })
+    this.snapshotting = snapshotting
+    return snapshotting
+  }
+
+  /**
+   * The document's encoding with every change so far folded in by the compactor. Changes that
+   * arrive meanwhile wait in a fresh `pendingUpdates`; the result becomes the room's encoding
+   * unless the room merged the changes itself first.
+   */
+  private async foldChanges(compactor: Compactor): Promise<Uint8Array> {
+    const base = this.encoded
+    if (!base) throw new Error(`room ${this.roomId} has neither a document nor its encoding`)
+    const cut = [...(this.snapshotCut ?? []), ...this.pendingUpdates.updates()]
+    // The views stay valid: nothing appends to that log again.
+    this.pendingUpdates = new UpdateLog()
+    this.snapshotCut = cut
+    const encoded = await compactor.fold(this.roomId, base, cut)
+    if (this.snapshotCut === cut && this.encoded === base && !this.live && !this.destroyed) {
+      this.snapshotCut = null
+      this.encoded = encoded
+      this.compactedBytes = encoded.byteLength
+    }
+    return encoded
   }
 
   private fail(error: unknown): void {

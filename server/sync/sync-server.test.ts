@@ -470,6 +470,49 @@ describe('rooms without a Y.Doc', () => {
   })
 })
 
+describe('snapshots off the event loop', () => {
+  it('S20: a room without a Y.Doc has its snapshots folded by the compactor while changes keep coming; nothing is lost, and what is stored is compact', async () => {
+    const srv = await server({ snapshotEvery: 8 })
+    const { roomId, links } = await srv.createRoom()
+    const a = client(srv, roomId, tokenOf(links.interviewer))
+    const b = client(srv, roomId, tokenOf(links.candidate))
+    await Promise.all([a.synced, b.synced])
+    const room = () => srv.sync.registry.loadedRoom(roomId)!
+    await eventually(() => expect(room().hibernating).toBe(true))
+    const builds = room().counts.docBuilds
+
+    // Bursts of overwrites from both sides, so that folds run while later changes arrive.
+    let burst = 0
+    for (; burst < 300 && srv.sync.compactor.folded < 6; burst++) {
+      for (let i = 0; i < 10; i++) {
+        a.doc.getMap('scratch').set(`a${i}`, { burst, padding: 'x'.repeat(200) })
+        b.doc.getMap('scratch').set(`b${i}`, { burst, padding: 'y'.repeat(200) })
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    const last = burst - 1
+    await eventually(() => expect((a.doc.getMap('scratch').get('b9') as { burst: number }).burst).toBe(last))
+    await eventually(() => expect((b.doc.getMap('scratch').get('a9') as { burst: number }).burst).toBe(last))
+    expect(srv.sync.compactor.folded).toBeGreaterThanOrEqual(6)
+    expect(room().counts.docBuilds).toBe(builds)
+
+    // A newcomer gets everything, from an encoding the folds replaced on the way.
+    const c = client(srv, roomId, tokenOf(links.reviewer))
+    await c.synced
+    expect(c.doc.getMap('scratch').toJSON()).toEqual(a.doc.getMap('scratch').toJSON())
+
+    await room().settled()
+    await room().snapshotIfStale()
+    const content = (await srv.store.loadRoomContent(roomId))!
+    expect(content.updates).toHaveLength(0)
+    const stored = docFromContent(content).doc
+    expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(a.doc))
+    expect(stored.getMap('scratch').toJSON()).toEqual(a.doc.getMap('scratch').toJSON())
+    // Hundreds of overwrites of ~200 bytes each: a merged encoding would keep them all.
+    expect(content.snapshot!.data.byteLength).toBeLessThanOrEqual(Y.encodeStateAsUpdate(a.doc).byteLength)
+  })
+})
+
 describe('keepalive', () => {
   it('S19: pings go out in groups spread over the interval; a connection that stops answering is closed, the others stay', async () => {
     const pingIntervalMs = 600

@@ -13,6 +13,7 @@ import type { RoomStore } from '../store/room-store'
 import { messageCost, resolveLimits, SYNC_LIMIT_DEFAULTS, TokenBucket, type SyncLimits } from './limits'
 import { RoomCapacityError, RoomRegistry } from './registry'
 import { ConnectionError, type Peer, type Room, type RoomDeps } from './room'
+import { Compactor } from './compactor'
 import { WriteQueue } from './write-queue'
 
 /** Every limit of SyncLimits may be given here; SYNC_DEFAULTS holds what is not. */
@@ -79,6 +80,8 @@ export class SyncServer {
   readonly registry: RoomRegistry
   readonly limits: SyncLimits
   private readonly writer: WriteQueue
+  /** Folds rooms' changes into their snapshots off the event loop. */
+  readonly compactor: Compactor
   private readonly wss: WebSocketServer
   private readonly pinger: NodeJS.Timeout
   private readonly log: (message: string) => void
@@ -87,6 +90,7 @@ export class SyncServer {
     this.log = options.log ?? (() => undefined)
     this.limits = resolveLimits(options)
     this.writer = new WriteQueue(options.store)
+    this.compactor = new Compactor(this.log)
     this.registry = new RoomRegistry({
       store: options.store,
       writer: this.writer,
@@ -98,6 +102,7 @@ export class SyncServer {
       mayMatter: options.forbiddenFor ? options.mayMatter : mayHoldInterviewerOnly,
       hibernateAfterMs: options.hibernateAfterMs ?? SYNC_DEFAULTS.hibernateAfterMs,
       onRelayed: options.onRelayed,
+      compactor: this.compactor,
       log: this.log,
     })
     this.wss = new WebSocketServer({
@@ -158,6 +163,7 @@ export class SyncServer {
     clearInterval(this.pinger)
     await this.writer.idle()
     await this.registry.closeAll()
+    await this.compactor.close()
     for (const ws of this.wss.clients) ws.close(CloseCode.goingAway, 'server shutting down')
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
