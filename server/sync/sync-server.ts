@@ -91,6 +91,7 @@ export class SyncServer {
     this.limits = resolveLimits(options)
     this.writer = new WriteQueue(options.store)
     this.compactor = new Compactor(this.log)
+    this.compactor.warm()
     this.registry = new RoomRegistry({
       store: options.store,
       writer: this.writer,
