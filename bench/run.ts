@@ -764,7 +764,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     `- Machine: ${os.type()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${mib(os.totalmem())} MiB RAM, Node ${process.version}`,
     `- Commit: ${commit}${dirty ? ' (working tree had uncommitted changes)' : ''}`,
     `- Pinning: ${canPin ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or one CPU)'}`,
-    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts), run with the Node flags it runs with in production (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/node-flags.mjs); reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory; bare relay (capacity only) = bench/relay-server.ts, which passes frames on and keeps no document.`,
+    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts), run with the Node flags and environment it runs with in production (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/node-flags.mjs); its snapshots run on a worker thread, which taskset pins to the server's core with the rest of the process; reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory; bare relay (capacity only) = bench/relay-server.ts, which passes frames on and keeps no document.`,
     '- Clients: stock y-websocket 3 `WebsocketProvider`s with `ws`, all in one load-generator process, so writer and reader timestamps share one clock.',
     '',
     ...sections.flatMap((section) => [`## ${section.title}`, '', section.body, '']),
