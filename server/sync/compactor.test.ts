@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Compactor } from './compactor'
@@ -65,5 +66,21 @@ describe('Compactor', () => {
       return (folded.getMap('records').get('shape0') as { x: number }).x
     })
     expect(sizes).toEqual([20, 40, 80, 100, 140, 160])
+  })
+
+  it.runIf(existsSync('/proc/self/task'))('C4: the worker folds at a lower priority than the event loop (nice 10 on Linux)', async () => {
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+        // Field 19 of proc(5): after the command name, field 3 is the state, so nice is the 17th.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+      })
+    const before = niceOfThreads().filter((nice) => nice === 10).length
+    const c = compactor()
+    const { base, changes } = history()
+    await c.fold('room', base, changes)
+    expect(niceOfThreads().filter((nice) => nice === 10).length).toBe(before + 1)
+    // The event loop's own thread keeps its priority.
+    expect(niceOfThreads()[0]).toBe(0)
   })
 })
