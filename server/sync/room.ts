@@ -190,7 +190,7 @@ export class Room {
    * encoding first), and the compactor's result no longer replaces `encoded`.
    */
   private snapshotCut: Uint8Array[] | null = null
-  /** Size of `encoded` when a Y.Doc last wrote it, without the history mergeUpdates keeps. */
+  /** Size of `encoded` when a Y.Doc last wrote it, without the history mergeUpdates keeps (rooms without a compactor). */
   private compactedBytes = 0
   /**
    * The document, or null while the room hibernates: it then keeps `encoded` and an outline
@@ -672,7 +672,6 @@ export class Room {
     if (this.snapshotCut === cut && this.encoded === base && !this.live && !this.destroyed) {
       this.snapshotCut = null
       this.encoded = encoded
-      this.compactedBytes = encoded.byteLength
     }
     return encoded
   }

@@ -412,16 +412,21 @@ describe('cold rooms', () => {
 })
 
 
+/** A new room with an interviewer (a) and a candidate (b) synced, once it holds no Y.Doc; `builds` is its Y.Doc count then. */
+async function roomWithoutDoc(options: Parameters<typeof startTestServer>[0]) {
+  const srv = await server(options)
+  const { roomId, links } = await srv.createRoom()
+  const a = client(srv, roomId, tokenOf(links.interviewer))
+  const b = client(srv, roomId, tokenOf(links.candidate))
+  await Promise.all([a.synced, b.synced])
+  const room = () => srv.sync.registry.loadedRoom(roomId)!
+  await eventually(() => expect(room().hibernating).toBe(true))
+  return { srv, roomId, links, a, b, room, builds: room().counts.docBuilds }
+}
+
 describe('rooms without a Y.Doc', () => {
   it('S18: a loaded room keeps an outline instead of a Y.Doc, takes ordinary changes through it, and builds the document only for what it cannot vouch for', async () => {
-    const srv = await server({ hibernateAfterMs: 80, snapshotEvery: 5 })
-    const { roomId, links } = await srv.createRoom()
-    const a = client(srv, roomId, tokenOf(links.interviewer))
-    const b = client(srv, roomId, tokenOf(links.candidate))
-    await Promise.all([a.synced, b.synced])
-    const room = () => srv.sync.registry.loadedRoom(roomId)!
-    await eventually(() => expect(room().hibernating).toBe(true))
-    const builds = room().counts.docBuilds
+    const { srv, roomId, links, a, b, room, builds } = await roomWithoutDoc({ hibernateAfterMs: 80, snapshotEvery: 5 })
 
     // Ordinary changes from both roles: relayed, stored, and no Y.Doc is built.
     for (let i = 0; i < 12; i++) {
@@ -472,14 +477,7 @@ describe('rooms without a Y.Doc', () => {
 
 describe('snapshots off the event loop', () => {
   it('S20: a room without a Y.Doc has its snapshots folded by the compactor while changes keep coming; nothing is lost, and what is stored is compact', async () => {
-    const srv = await server({ snapshotEvery: 8 })
-    const { roomId, links } = await srv.createRoom()
-    const a = client(srv, roomId, tokenOf(links.interviewer))
-    const b = client(srv, roomId, tokenOf(links.candidate))
-    await Promise.all([a.synced, b.synced])
-    const room = () => srv.sync.registry.loadedRoom(roomId)!
-    await eventually(() => expect(room().hibernating).toBe(true))
-    const builds = room().counts.docBuilds
+    const { srv, roomId, links, a, b, room, builds } = await roomWithoutDoc({ snapshotEvery: 8 })
 
     // Bursts of overwrites from both sides, so that folds run while later changes arrive.
     let burst = 0
