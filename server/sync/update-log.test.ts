@@ -19,7 +19,8 @@ it('L1: keeps every change, folded into fewer updates, and merging them gives th
   for (const update of updates) log.append(update)
 
   expect(log.count).toBeGreaterThan(0)
-  expect(log.updates().length).toBeLessThan(updates.length / 10)
+  // Every merge takes at least 12 changes, and fewer than 20 wait unmerged (batch sizes are random).
+  expect(log.updates().length).toBeLessThanOrEqual(Math.floor(updates.length / 12) + 19)
   const rebuilt = new Y.Doc()
   Y.applyUpdate(rebuilt, Y.mergeUpdates(log.updates()))
   expect(Y.encodeStateVector(rebuilt)).toEqual(Y.encodeStateVector(doc))
