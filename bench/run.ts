@@ -347,7 +347,7 @@ function latencyChecks(runs: LatencyRun[]): string {
   return broken.length === 0 ? 'Lost and duplicated: 0 in every run.' : `**Lost or duplicated updates in ${broken.length} run(s): see the table.**`
 }
 
-/** Who a room's clients are; the same for both servers. */
+/** Who a room's clients are; the same for every server. */
 function describeClients(clientsPerRoom: number): string {
   const providers = Math.min(clientsPerRoom - 1, PROVIDER_RECEIVERS)
   const wire = clientsPerRoom - 1 - providers
@@ -355,23 +355,24 @@ function describeClients(clientsPerRoom: number): string {
 }
 
 function describeTurns(shape: LatencyShape): string {
-  return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows the other's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
+  return `The servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits them alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows another's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
 }
 
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
   const shape = sizes[name]
   const write: WritePattern = name === 'fanout' ? 'stamp' : 'drag'
-  log(`${name}: ours and reference, ${shape.rooms} rooms x ${shape.clientsPerRoom} clients at ${shape.rate}/s, ${shape.durationMs / 1000} s each`)
-  const [ours, reference] = await latencyRuns(
+  log(`${name}: ours, reference and bare relay, ${shape.rooms} rooms x ${shape.clientsPerRoom} clients at ${shape.rate}/s, ${shape.durationMs / 1000} s each`)
+  const [ours, reference, relay] = await latencyRuns(
     [
       { name: 'ours (SQLite)', start: startServer('ours') },
       { name: 'reference', start: startServer('reference') },
+      { name: 'bare relay', start: startServer('relay') },
     ],
     shape,
     write,
     name,
   )
-  if (!ours || !reference) throw new Error(`${name} did not run both servers`)
+  if (!ours || !reference || !relay) throw new Error(`${name} did not run all three servers`)
   const what =
     name === 'fanout'
       ? "Each room's writer sets a `bench.stamp` key to `{seq, t}`"
@@ -381,15 +382,30 @@ async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
     body: [
       `${what}, ${shape.rate} times a second. ${describeTurns(shape)}`,
       '',
-      table(LATENCY_HEADERS, [latencyRow(ours), latencyRow(reference)]),
+      table(LATENCY_HEADERS, [latencyRow(ours), latencyRow(reference), latencyRow(relay)]),
       '',
-      `p99 ours / reference: **${ratio(ours.p99, reference.p99)}**; p50: ${ratio(ours.p50, reference.p50)}; server CPU: ${ratio(ours.serverCpuPercent, reference.serverCpuPercent)}. ${latencyChecks([ours, reference])}`,
+      `p99 ours / reference: **${ratio(ours.p99, reference.p99)}**; p50: ${ratio(ours.p50, reference.p50)}; server CPU: ${ratio(ours.serverCpuPercent, reference.serverCpuPercent)}. ${latencyChecks([ours, reference, relay])}`,
       '',
-      sliceLines([ours, reference]),
+      relayLine(ours, reference, relay),
+      '',
+      sliceLines([ours, reference, relay]),
       '',
       storeLines([ours]),
     ].join('\n'),
   })
+}
+
+/**
+ * What the bare relay says about a latency run: it does nothing a server could do less of, so
+ * its p99 is the least this machine and load generator can show, and a ratio to the reference
+ * below relay / reference cannot be shown here by any server.
+ */
+function relayLine(ours: LatencyRun, reference: LatencyRun, relay: LatencyRun): string {
+  return (
+    `The bare relay (bench/relay-server.ts: no document, storage or checks) measured p99 **${ms(relay.p99)} ms**, p50 ${ms(relay.p50)} ms: ` +
+    `the least latency this machine and load generator show for this load. Relay / reference p99: **${ratio(relay.p99, reference.p99)}**, ` +
+    `the lowest ratio to the reference any server can reach in this run; ours / relay p99: ${ratio(ours.p99, relay.p99)}.`
+  )
 }
 
 async function persistence(): Promise<void> {
@@ -764,7 +780,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     `- Machine: ${os.type()} ${os.release()}, ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${mib(os.totalmem())} MiB RAM, Node ${process.version}`,
     `- Commit: ${commit}${dirty ? ' (working tree had uncommitted changes)' : ''}`,
     `- Pinning: ${canPin ? 'server on CPU 0, load generator on CPU 1 (taskset)' : 'none (taskset unavailable or one CPU)'}`,
-    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts), run with the Node flags and environment it runs with in production (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/node-flags.mjs); its snapshots run on a worker thread, which taskset pins to the server's core with the rest of the process; reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory; bare relay (capacity only) = bench/relay-server.ts, which passes frames on and keeps no document.`,
+    `- Servers: ours = server/sync (startSyncServer over a SQLite store unless noted, bench/our-server.ts), run with the Node flags and environment it runs with in production (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/node-flags.mjs); its snapshots run on a worker thread, which taskset pins to the server's core with the rest of the process; reference = the unmodified \`@y/websocket-server\` 0.1.1 bin (no persistence), with bench/reference-probe.ts preloaded to report memory; bare relay (fan-out, drag and capacity) = bench/relay-server.ts, which passes frames on and keeps no document.`,
     '- Clients: stock y-websocket 3 `WebsocketProvider`s with `ws`, all in one load-generator process, so writer and reader timestamps share one clock.',
     '',
     ...sections.flatMap((section) => [`## ${section.title}`, '', section.body, '']),
