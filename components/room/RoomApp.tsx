@@ -8,11 +8,10 @@ import { LoadingScreen, MessageScreen } from './screens'
 import { useRoomAccess } from './useRoomAccess'
 import { useRoomConnection } from './useRoomConnection'
 
-// The workspace (tldraw and the panels) is most of the page's code. Its download starts as
-// soon as this module runs, and the link check and the room's sync run while it downloads and
-// compiles, instead of after it (measured with `npm run bench -- --only=browser`).
+// The workspace (tldraw and the panels) is most of the page's code. RoomLoader requested it
+// along with this module, so the link check and the room's sync run while it downloads and
+// compiles, instead of before it (measured with `npm run bench -- --only=browser`).
 const loadWorkspace = () => import('./RoomWorkspace').then((module) => module.RoomWorkspace)
-if (typeof window !== 'undefined') void loadWorkspace()
 const RoomWorkspace = dynamic(loadWorkspace, { ssr: false, loading: () => <LoadingScreen label="Loading the board…" /> })
 
 function tokenFromHash(): string | null {

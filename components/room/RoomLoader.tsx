@@ -1,16 +1,22 @@
 'use client'
 
-import { useEffect, useState } from 'react'
-import RoomApp from './RoomApp'
+import dynamic from 'next/dynamic'
 import { LoadingScreen } from './screens'
 
-/**
- * The room needs the browser (IndexedDB, WebSocket, DOM measurement): nothing is rendered on
- * the server but a loading screen. RoomApp's own code comes with the page, so it opens the
- * room's document as soon as the page runs, while the workspace's (tldraw's) code loads.
- */
+// The room needs the browser (IndexedDB, WebSocket, DOM measurement): the server renders only
+// a loading screen. Both of the room's chunks are requested as soon as this module runs, side
+// by side: the app (the link check and the room's sync, small) and the workspace (tldraw and
+// the panels, most of the page's code). With the app in the page's own scripts, the workspace
+// was requested only once those had downloaded and run, ~300 ms after the bare tldraw page
+// requests tldraw (scratch timeline of resource timings, `npm run bench -- --only=browser`).
+const loadApp = () => import('./RoomApp')
+const loadWorkspace = () => import('./RoomWorkspace')
+if (typeof window !== 'undefined') {
+  void loadApp()
+  void loadWorkspace()
+}
+const RoomApp = dynamic(loadApp, { ssr: false, loading: () => <LoadingScreen label="Opening the room…" /> })
+
 export function RoomLoader({ roomId }: { roomId: string }) {
-  const [inBrowser, setInBrowser] = useState(false)
-  useEffect(() => setInBrowser(true), [])
-  return inBrowser ? <RoomApp roomId={roomId} /> : <LoadingScreen label="Opening the room…" />
+  return <RoomApp roomId={roomId} />
 }
