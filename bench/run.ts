@@ -2,6 +2,7 @@
  * Sync benchmarks: our server against the reference y-websocket server.
  *   npm run bench [-- --quick] [-- --only=fanout|drag|memory|coldload|persistence|capacity|browser]
  *   npm run bench -- --provider-receivers=N   (receivers per room that are full providers; default 1)
+ *   npm run bench -- --only=fanout --alone   (fan-out and drag: each server in its own job, see ALONE)
  *   npm run bench -- --fuzz[=seeds]   (convergence under chaos with many seeds, see bench/fuzz.ts)
  *   BENCH_CAPACITY_STEPS=400,600 npm run bench -- --only=capacity   (only these room counts)
  * (Tracing and profiling children: BENCH_SERVER_NODE_OPTIONS, BENCH_LOAD_NODE_OPTIONS, BENCH_CHILD_OUTPUT, bench/processes.ts.)
@@ -67,6 +68,14 @@ if (!Number.isInteger(PROVIDER_RECEIVERS) || PROVIDER_RECEIVERS < 0) {
   console.error(`--provider-receivers takes a whole number, not '${providerReceiversArg}'`)
   process.exit(2)
 }
+
+/**
+ * --alone: fan-out and drag drive each server in its own job (ours, then the reference, then
+ * the relay) instead of the pair taking turns while both stay connected. The generator then
+ * holds one server's clients, not two servers' (its pauses grow with the clients it holds),
+ * but drift on the machine between the jobs is no longer evened out.
+ */
+const ALONE = args.includes('--alone')
 
 const QUICK_MS = 20_000
 /**
@@ -354,6 +363,10 @@ function describeClients(clientsPerRoom: number): string {
   return `In each room the writer and ${providers} receiver(s) are y-websocket providers (the receivers' documents are checked update by update)${wire > 0 ? `; the other ${wire} receiver(s) are wire clients that do a provider's handshake and presence but apply nothing, timing each update frame by its order (a provider costs the load generator ~100 us per delivery)` : ''}.`
 }
 
+function describeAlone(shape: LatencyShape): string {
+  return `Run with --alone: each server in its own job with ${shape.rooms} rooms x ${shape.clientsPerRoom} clients (ours, then the reference, then the bare relay), writing for ${shape.durationMs / 1000} s after ${WARMUP_MS / 1000} s of untimed warm-up, so the load generator holds only that server's clients. Every client renews its presence at a random point of awareness's 15 s period. ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
+}
+
 function describeTurns(shape: LatencyShape): string {
   return `Both servers run at once, each with its own ${shape.rooms} rooms x ${shape.clientsPerRoom} clients connected; they take turns writing in ${SLICE_MS / 1000} s slices (A B B A ...) until each has had ${shape.durationMs / 1000} s, so other work on the machine hits both alike. Before that, each server in turn writes for ${WARMUP_MS / 1000} s untimed (warm-up; those writes still count for loss), and a server's turn that follows the other's starts after 2 s of quiet. Every client renews its presence at a random point of awareness's 15 s period, as independent users would (clients connected together would otherwise renew in one burst). ${describeClients(shape.clientsPerRoom)} Latency: writer's transaction to another client's observation.`
 }
@@ -361,20 +374,23 @@ function describeTurns(shape: LatencyShape): string {
 async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
   const shape = sizes[name]
   const write: WritePattern = name === 'fanout' ? 'stamp' : 'drag'
-  log(`${name}: ours and reference, then the bare relay, ${shape.rooms} rooms x ${shape.clientsPerRoom} clients at ${shape.rate}/s, ${shape.durationMs / 1000} s each`)
-  const [ours, reference] = await latencyRuns(
-    [
-      { name: 'ours (SQLite)', start: startServer('ours') },
-      { name: 'reference', start: startServer('reference') },
-    ],
-    shape,
-    write,
-    name,
-  )
-  // Alone, after: connected alongside, its clients made the generator's own pauses longer for
-  // all three (fan-out, 3,000 clients in one generator: 21 s of pauses, max 100 ms).
-  log(`${name}: the bare relay alone, the same load`)
-  const [relay] = await latencyRuns([{ name: 'bare relay (alone, after)', start: startServer('relay') }], shape, write, name)
+  log(`${name}: ${ALONE ? 'ours, the reference and the bare relay, each alone' : 'ours and reference, then the bare relay'}, ${shape.rooms} rooms x ${shape.clientsPerRoom} clients at ${shape.rate}/s, ${shape.durationMs / 1000} s each`)
+  const oursEntry = { name: 'ours (SQLite)', start: startServer('ours') }
+  const referenceEntry = { name: 'reference', start: startServer('reference') }
+  const relayEntry = { name: 'bare relay (alone, after)', start: startServer('relay') }
+  let ours: LatencyRun | undefined, reference: LatencyRun | undefined, relay: LatencyRun | undefined
+  if (ALONE) {
+    // Each server in its own job, the generator holding only its clients.
+    ;[ours] = await latencyRuns([{ ...oursEntry, name: 'ours (SQLite), alone' }], shape, write, name)
+    ;[reference] = await latencyRuns([{ ...referenceEntry, name: 'reference, alone' }], shape, write, name)
+    ;[relay] = await latencyRuns([{ ...relayEntry, name: 'bare relay, alone' }], shape, write, name)
+  } else {
+    ;[ours, reference] = await latencyRuns([oursEntry, referenceEntry], shape, write, name)
+    // Alone, after: connected alongside, its clients made the generator's own pauses longer for
+    // all three (fan-out, 3,000 clients in one generator: 21 s of pauses, max 100 ms).
+    log(`${name}: the bare relay alone, the same load`)
+    ;[relay] = await latencyRuns([relayEntry], shape, write, name)
+  }
   if (!ours || !reference || !relay) throw new Error(`${name} did not run all three servers`)
   const what =
     name === 'fanout'
@@ -383,7 +399,7 @@ async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
   report({
     title: name === 'fanout' ? '1. Fan-out' : '2. Drag',
     body: [
-      `${what}, ${shape.rate} times a second. ${describeTurns(shape)}`,
+      `${what}, ${shape.rate} times a second. ${ALONE ? describeAlone(shape) : describeTurns(shape)}`,
       '',
       table(LATENCY_HEADERS, [latencyRow(ours), latencyRow(reference), latencyRow(relay)]),
       '',
@@ -405,7 +421,7 @@ async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
  */
 function relayLine(ours: LatencyRun, reference: LatencyRun, relay: LatencyRun): string {
   return (
-    `The bare relay (bench/relay-server.ts: no document, storage or checks), driven alone with the same load right after, measured p99 **${ms(relay.p99)} ms**, p50 ${ms(relay.p50)} ms: ` +
+    `The bare relay (bench/relay-server.ts: no document, storage or checks), driven alone with the same load ${ALONE ? 'after the others' : 'right after the pair'}, measured p99 **${ms(relay.p99)} ms**, p50 ${ms(relay.p50)} ms: ` +
     `about the least latency this machine and load generator show for this load. Relay / reference p99: **${ratio(relay.p99, reference.p99)}**, ` +
     `about the lowest ratio to the reference any server could show here; ours / relay p99: ${ratio(ours.p99, relay.p99)}.`
   )
