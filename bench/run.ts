@@ -375,22 +375,23 @@ async function fanoutOrDrag(name: 'fanout' | 'drag'): Promise<void> {
   const shape = sizes[name]
   const write: WritePattern = name === 'fanout' ? 'stamp' : 'drag'
   log(`${name}: ${ALONE ? 'ours, the reference and the bare relay, each alone' : 'ours and reference, then the bare relay'}, ${shape.rooms} rooms x ${shape.clientsPerRoom} clients at ${shape.rate}/s, ${shape.durationMs / 1000} s each`)
-  const oursEntry = { name: 'ours (SQLite)', start: startServer('ours') }
-  const referenceEntry = { name: 'reference', start: startServer('reference') }
-  const relayEntry = { name: 'bare relay (alone, after)', start: startServer('relay') }
-  let ours: LatencyRun | undefined, reference: LatencyRun | undefined, relay: LatencyRun | undefined
+  const servers = [
+    { name: 'ours (SQLite)', start: startServer('ours') },
+    { name: 'reference', start: startServer('reference') },
+    { name: 'bare relay', start: startServer('relay') },
+  ]
+  const runs: LatencyRun[] = []
   if (ALONE) {
     // Each server in its own job, the generator holding only its clients.
-    ;[ours] = await latencyRuns([{ ...oursEntry, name: 'ours (SQLite), alone' }], shape, write, name)
-    ;[reference] = await latencyRuns([{ ...referenceEntry, name: 'reference, alone' }], shape, write, name)
-    ;[relay] = await latencyRuns([{ ...relayEntry, name: 'bare relay, alone' }], shape, write, name)
+    for (const server of servers) runs.push(...(await latencyRuns([{ ...server, name: `${server.name}, alone` }], shape, write, name)))
   } else {
-    ;[ours, reference] = await latencyRuns([oursEntry, referenceEntry], shape, write, name)
+    runs.push(...(await latencyRuns(servers.slice(0, 2), shape, write, name)))
     // Alone, after: connected alongside, its clients made the generator's own pauses longer for
     // all three (fan-out, 3,000 clients in one generator: 21 s of pauses, max 100 ms).
     log(`${name}: the bare relay alone, the same load`)
-    ;[relay] = await latencyRuns([relayEntry], shape, write, name)
+    runs.push(...(await latencyRuns([{ ...servers[2]!, name: 'bare relay (alone, after)' }], shape, write, name)))
   }
+  const [ours, reference, relay] = runs
   if (!ours || !reference || !relay) throw new Error(`${name} did not run all three servers`)
   const what =
     name === 'fanout'
@@ -807,7 +808,7 @@ function writeReport(startedAt: Date, elapsedMs: number): void {
     '',
     '- One load-generator process on one core runs every client, so its CPU and event-loop delay (columns "load ...") add to every latency, for both servers alike. With every receiver a y-websocket provider, 200 rooms x 5 clients at 10/s (2,000 writes and 8,000 deliveries a second) kept it at 90-100% CPU with event-loop delays near 100 ms; hence one provider receiver per room and wire clients for the rest, and the generator GC tuned (`--max-semi-space-size=64 --initial-old-space-size=4096 --no-memory-reducer`: a large young generation, and no full collection within a run; its full collections had paused it 60-125 ms, column "load GC pauses"). Loop delays are lateness beyond the 5 ms sampling interval.',
     '- The generator\'s young-generation pauses are not the same for both servers: driving our server at 400 rooms (capacity), 8.3-8.6 MiB of its objects survived each of its young collections (mostly its clients\' Yjs transaction maps and sets) against 0.46 MiB with the reference, and each pause took 32-47 ms against 5-9 ms (`BENCH_CAPACITY_STEPS=400 BENCH_LOAD_NODE_OPTIONS=--trace-gc-nvp BENCH_CHILD_OUTPUT=<dir>`). It starts between 200 and 400 rooms (2026-11-28: at 200 rooms 61 ms of generator pauses with ours against 121 with the reference, at 400 rooms 1,363 against 214), it comes from the generator\'s provider clients (with \`--provider-receivers=0\` 127 against 172 ms), and the survivors are garbage: a heap snapshot, which collects first, held no Yjs transaction. Not explained yet; it adds to our latencies more than to the reference\'s, most where the generator drives only our servers (capacity steps, scenario 5).',
-    '- Fan-out and drag also drive the bare relay, alone and right after the pair, with the same load. It has nothing left to take away (no document, storage or checks), so its p99 is about the least this machine and generator show for that load, and relay / reference is about the lowest ratio to the reference that any server could show in the run: where it is above 1/3, a p99 3x lower than the reference\'s cannot be measured here, whatever the server does. Its run comes after the pair\'s, so drift on the machine between them moves it.',
+    '- Fan-out and drag also drive the bare relay, alone and right after the pair (with --alone, after ours and the reference, each alone), with the same load. It has nothing left to take away (no document, storage or checks), so its p99 is about the least this machine and generator show for that load, and relay / reference is about the lowest ratio to the reference that any server could show in the run: where it is above 1/3, a p99 3x lower than the reference\'s cannot be measured here, whatever the server does. Its run comes after the others\', so drift on the machine between them moves it.',
     '- The capacity steps end where the load generator runs out of its core, whatever the server: the bare relay (bench/relay-server.ts), which does nothing but pass frames on, used under half of its core at its first failing step while the generator used 90% and more. Its step is the most rooms this machine can measure with any server; a floor above it cannot be shown here. The relay\'s figures are also the least latency this machine and generator allow at a given load.',
     '- The machine may be shared with other work (column "other CPU %", in % of one core). The servers under comparison take turns in short slices while both stay connected, so such work hits both alike; compare figures within one table, not across runs. p99 and max move most with it.',
     '- Latency is over loopback: no TLS, proxy or real network.',
