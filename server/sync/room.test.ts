@@ -7,7 +7,7 @@ import { RoomTokens } from '../rooms/tokens'
 import { createMemoryStore, type RoomStore } from '../store'
 import { SYNC_LIMIT_DEFAULTS, type SyncLimits } from './limits'
 import { RoomRegistry } from './registry'
-import { ConnectionError, type Peer } from './room'
+import { broadcastFrame, ConnectionError, type Peer } from './room'
 import { eventually } from '../testing/harness'
 import { awarenessFrame, awarenessUpdate, scratchUpdate, stateVectorFrame, updateFrame } from './test-frames'
 import { WriteQueue } from './write-queue'
@@ -62,6 +62,13 @@ function closeCodeOf(run: () => void): number | null {
 const isUpdateFrame = (frame: Uint8Array) => frame[0] === MessageType.sync && frame[1] === 2
 
 describe('room', () => {
+  it('RM0: the frame an update is broadcast in is the sync update frame lib0 writes, for lengths around each varint step', () => {
+    for (const length of [0, 1, 127, 128, 16_383, 16_384, 2_097_152]) {
+      const update = new Uint8Array(length).map((_, i) => i % 251)
+      expect(Buffer.from(broadcastFrame(update)).equals(Buffer.from(updateFrame(update)))).toBe(true)
+    }
+  })
+
   it('RM1: an exception while applying closes the sender (4400); what was integrated is stored before anyone receives it', async () => {
     const { room, stored, connect } = await setup()
     const sender = connect()

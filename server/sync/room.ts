@@ -621,10 +621,7 @@ export class Room {
     if (this.failed) return
     this.lastSeq = seq
     this.updatesSinceSnapshot += 1
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MessageType.sync)
-    syncProtocol.writeUpdate(encoder, update)
-    const frame = encoding.toUint8Array(encoder)
+    const frame = broadcastFrame(update)
     for (const peer of this.sessions.keys()) if (peer !== origin) peer.socket.send(frame)
     if (this.updatesSinceSnapshot >= this.snapshotAfter && !this.snapshotQueued && !this.snapshotting) {
       // Off the broadcast path: the snapshot covers whatever is stored when its turn comes.
@@ -695,6 +692,28 @@ export class Room {
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
     return encoding.toUint8Array(encoder)
   }
+}
+
+/**
+ * The sync frame that carries `update` to clients. Buffer.allocUnsafe takes small frames from
+ * Node's shared pool: a lib0 encoder allocated two buffers of their own per update, each an
+ * ArrayBuffer that the young-generation GC frees one by one.
+ */
+export function broadcastFrame(update: Uint8Array): Uint8Array {
+  let lengthBytes = 1
+  for (let rest = update.byteLength; rest > 0x7f; rest = Math.floor(rest / 0x80)) lengthBytes++
+  const frame = Buffer.allocUnsafe(2 + lengthBytes + update.byteLength)
+  frame[0] = MessageType.sync
+  frame[1] = syncProtocol.messageYjsUpdate
+  let at = 2
+  let rest = update.byteLength
+  while (rest > 0x7f) {
+    frame[at++] = 0x80 | (rest & 0x7f)
+    rest = Math.floor(rest / 0x80)
+  }
+  frame[at++] = rest
+  frame.set(update, at)
+  return frame
 }
 
 /** How far a room's snapshot interval strays from snapshotEvery, either way. */
