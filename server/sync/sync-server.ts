@@ -15,6 +15,7 @@ import { RoomCapacityError, RoomRegistry } from './registry'
 import { ConnectionError, type Peer, type Room, type RoomDeps } from './room'
 import { Compactor } from './compactor'
 import { WriteQueue } from './write-queue'
+import { FrameWriter } from './ws-frames'
 
 /** Every limit of SyncLimits may be given here; SYNC_DEFAULTS holds what is not. */
 export interface SyncServerOptions extends Partial<SyncLimits> {
@@ -83,6 +84,7 @@ export class SyncServer {
   /** Folds rooms' changes into their snapshots off the event loop. */
   readonly compactor: Compactor
   private readonly wss: WebSocketServer
+  private readonly frames = new FrameWriter()
   private readonly pinger: NodeJS.Timeout
   private readonly log: (message: string) => void
 
@@ -114,11 +116,11 @@ export class SyncServer {
     const alive = new WeakSet<WebSocket>()
     const pingGroup = new WeakMap<WebSocket, number>()
     let joined = 0
-    this.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    this.wss.on('connection', (ws: WebSocket, req: IncomingMessage, socket: Duplex) => {
       alive.add(ws)
       pingGroup.set(ws, joined++ % PING_GROUPS)
       ws.on('pong', () => alive.add(ws))
-      this.connect(ws, req).catch((error: unknown) => {
+      this.connect(ws, req, socket).catch((error: unknown) => {
         this.log(`sync connection failed: ${String(error)}`)
         ws.terminate()
       })
@@ -147,7 +149,7 @@ export class SyncServer {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req))
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req, socket))
   }
 
   get connectionCount(): number {
@@ -169,7 +171,7 @@ export class SyncServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
 
-  private async connect(ws: WebSocket, req: IncomingMessage): Promise<void> {
+  private async connect(ws: WebSocket, req: IncomingMessage, socket: Duplex): Promise<void> {
     const limits = this.limits
     const { roomId, docName, isPrivate, token } = parseSyncUrl(req.url)
     const roomName = isRoomId(roomId) ? roomId : '(invalid id)'
@@ -261,7 +263,8 @@ export class SyncServer {
               ws.terminate()
               return
             }
-            ws.send(data)
+            // The socket ws was given at the upgrade: ws writes nothing else meanwhile (see FrameWriter).
+            if (!this.frames.write(socket, data)) ws.send(data)
           },
           close: (code, reason) => end(code as CloseCode, reason),
         },
