@@ -149,14 +149,30 @@ export function openSqliteStore(file: string): SqliteRoomStore {
     INSERT INTO snapshots (room_id, up_to_seq, data, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (room_id) DO UPDATE SET up_to_seq = excluded.up_to_seq, data = excluded.data, at = excluded.at
     WHERE excluded.up_to_seq >= snapshots.up_to_seq`)
-  // Deletes the updates up to upToSeq but the newest of them that fit in keepBytes.
-  const foldLog = db.prepare<{ roomId: string; upToSeq: number; keepBytes: number }>(`
-    DELETE FROM room_updates WHERE room_id = @roomId AND seq <= (
-      SELECT seq FROM (
-        SELECT seq, SUM(length(data)) OVER (ORDER BY seq DESC) AS newer_bytes
-        FROM room_updates WHERE room_id = @roomId AND seq <= @upToSeq
-      ) WHERE newer_bytes > @keepBytes ORDER BY seq DESC LIMIT 1
-    )`)
+  // A room's updates up to a seq, newest first, with their sizes: folding reads only the few it keeps.
+  const newestUpdates = db.prepare<[string, number], { seq: number; bytes: number }>(
+    'SELECT seq, length(data) AS bytes FROM room_updates WHERE room_id = ? AND seq <= ? ORDER BY seq DESC',
+  )
+  const deleteUpdatesUpTo = db.prepare<[string, number]>('DELETE FROM room_updates WHERE room_id = ? AND seq <= ?')
+  /**
+   * Deletes the updates up to upToSeq but the newest of them that fit in keepBytes. Summing every
+   * covered update's size in SQL (a window over the ~500 since the last snapshot) took 1.7 ms of
+   * the event loop per snapshot, 3-4 snapshots a second in the fan-out benchmark; reading from the
+   * newest until the kept bytes are full takes a few rows (scratch timing: fold 1.65 -> 0.76 ms).
+   */
+  const foldLog = (roomId: string, upToSeq: number, keepBytes: number): number => {
+    let kept = 0
+    let foldUpTo: number | null = null
+    for (const { seq, bytes } of newestUpdates.iterate(roomId, upToSeq)) {
+      kept += bytes
+      if (kept > keepBytes) {
+        foldUpTo = seq
+        // Leaving the loop resets the statement, which must be done before the connection runs another.
+        break
+      }
+    }
+    return foldUpTo === null ? 0 : deleteUpdatesUpTo.run(roomId, foldUpTo).changes
+  }
 
   // The last seq of each room this connection wrote to (rooms are never deleted, and only this
   // connection writes the file), so an append costs one statement. A rolled-back write forgets
@@ -212,7 +228,7 @@ export function openSqliteStore(file: string): SqliteRoomStore {
   const writeSnapshot = db.transaction((roomId: string, data: Uint8Array, upToSeq: number): number => {
     requireRoom(roomId)
     if (upsertSnapshot.run(roomId, upToSeq, data, Date.now()).changes === 0) return 0
-    return foldLog.run({ roomId, upToSeq, keepBytes: data.byteLength * KEPT_HISTORY_SHARE }).changes
+    return foldLog(roomId, upToSeq, data.byteLength * KEPT_HISTORY_SHARE)
   })
 
   return {
