@@ -23,9 +23,8 @@ export interface WriteQueueOptions {
  * takes twice the transactions there (one update each, not two), at little cost: each room's
  * rows sit on their own pages, and a transaction costs about what its pages do (scratch timing:
  * 22-32 us for one row, 50-60 us for two rows of two rooms). Server CPU in three runs each:
- * 63-68% vs 59-63%. Large batches keep the
- * end-of-turn write, so a burst of big frames goes out once per turn, letting readers drain
- * between turns (hostile-input H17).
+ * 63-68% vs 59-63%. Large batches keep the end-of-turn write, so a burst of big frames goes out
+ * once per turn, letting readers drain between turns (hostile-input H17).
  */
 export class WriteQueue {
   private pending: PendingWrite[] = []
