@@ -140,4 +140,70 @@ describe('sqlite store', () => {
     // The worker's connection is closed too: the last connection to close removes the WAL.
     expect(existsSync(`${file}-wal`)).toBe(false)
   })
+
+  const room = (roomId: string) => ({ roomId, createdAt: 0, linkGenerations: { interviewer: 1, candidate: 1, reviewer: 1 } })
+
+  it('a write waits for a lock another connection holds without holding up the event loop, then lands', async () => {
+    const file = tempFile()
+    const store = openSqliteStore(file)
+    await store.createRoom(room('r1'), new Uint8Array([0]))
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    // Released from a timer: a writer that waited inside SQLite (a busy timeout) would hold the
+    // thread, the timer could not fire, and the write would fail once its wait ran out.
+    let ticks = 0
+    const ticker = setInterval(() => (ticks += 1), 5)
+    setTimeout(() => other.exec('COMMIT'), 100)
+    try {
+      await expect(store.appendUpdates([{ roomId: 'r1', at: 1, update: new Uint8Array([1]) }])).resolves.toEqual([2])
+      expect(ticks).toBeGreaterThan(5)
+    } finally {
+      clearInterval(ticker)
+      other.close()
+      await store.close()
+    }
+  })
+
+  it('a write that cannot get the lock within its wait fails with SQLITE_BUSY and changes nothing; the next one lands', async () => {
+    const file = tempFile()
+    const store = openSqliteStore(file, { writeWaitMs: 150 })
+    await store.createRoom(room('r1'), new Uint8Array([0]))
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      await expect(store.appendUpdates([{ roomId: 'r1', at: 1, update: new Uint8Array([1]) }])).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+      await expect(store.setLinkGeneration('r1', 'candidate', 2)).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+      other.exec('ROLLBACK')
+      const [seq] = await store.appendUpdates([{ roomId: 'r1', at: 2, update: new Uint8Array([2]) }])
+      expect((await store.readUpdateLog('r1')).map((u) => [u.seq, [...u.update]])).toEqual([
+        [1, [0]],
+        [seq, [2]],
+      ])
+      expect((await store.getRoom('r1'))?.linkGenerations.candidate).toBe(1)
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK')
+      other.close()
+      await store.close()
+    }
+  })
+
+  it('keeps every update while its checkpoint worker restarts the WAL under steady writes', async () => {
+    const file = tempFile()
+    // A restart every 100 pages, checked every 20 ms: dozens of them over these writes.
+    const store = openSqliteStore(file, { checkpointEveryMs: 20, restartWalAfterPages: 100 })
+    await store.createRoom(room('r1'), new Uint8Array([0]))
+    const count = 2_000
+    for (let i = 1; i <= count; i++) {
+      await store.appendUpdates([{ roomId: 'r1', at: i, update: new Uint8Array(4000).fill(i % 251) }])
+      if (i % 4 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await store.close()
+    const reopened = openSqliteStore(file)
+    const log = await reopened.readUpdateLog('r1')
+    await reopened.close()
+    expect(log.map((u) => [u.seq, u.update[0], u.update.byteLength])).toEqual([
+      [1, 0, 1],
+      ...Array.from({ length: count }, (_, k) => [k + 2, (k + 1) % 251, 4000]),
+    ])
+  })
 })

@@ -9,6 +9,35 @@ export interface SqliteRoomStore extends RoomStore {
   readonly file: string
 }
 
+export interface SqliteStoreOptions {
+  /** How long a write waits for another connection's lock (the checkpoint worker's) before it fails with SQLITE_BUSY. Default 5 s. */
+  writeWaitMs?: number
+  /** The checkpoint worker's interval (default 250 ms). */
+  checkpointEveryMs?: number
+  /** WAL pages after which the checkpoint worker restarts the WAL (see wal-checkpointer.ts). */
+  restartWalAfterPages?: number
+}
+
+const isBusy = (error: unknown): boolean => error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')
+
+/**
+ * Runs a write, and while another connection holds the lock it needs, runs it again every
+ * millisecond until `waitMs` have passed; the event loop serves everything else meanwhile.
+ * SQLite's own busy timeout would sleep on the event loop instead, in steps of up to 100 ms.
+ * A write that fails this way is rolled back whole, so running it again is safe.
+ */
+async function whenUnlocked<R>(write: () => R, waitMs: number): Promise<R> {
+  const deadline = performance.now() + waitMs
+  for (;;) {
+    try {
+      return write()
+    } catch (error) {
+      if (!isBusy(error) || performance.now() >= deadline) throw error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
 type Role = keyof StoredRoom['linkGenerations']
 type Db = Database.Database
 
@@ -100,7 +129,8 @@ const toRoom = (r: RoomRow): StoredRoom => ({
 })
 
 /** Opens (creating if needed) a SQLite file as a RoomStore; one store per file per process. */
-export function openSqliteStore(file: string): SqliteRoomStore {
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteRoomStore {
+  const { writeWaitMs = 5_000 } = options
   mkdirSync(path.dirname(file), { recursive: true })
   const db = new Database(file)
   try {
@@ -118,7 +148,13 @@ export function openSqliteStore(file: string): SqliteRoomStore {
     throw error
   }
   // Checkpoints off the thread that commits, so no commit waits for one (see wal-checkpointer.ts).
-  const checkpointer = startWalCheckpointer(db, file, (message) => console.error(`${file}: ${message}`))
+  const checkpointer = startWalCheckpointer(db, file, (message) => console.error(`${file}: ${message}`), {
+    everyMs: options.checkpointEveryMs,
+    restartPages: options.restartWalAfterPages,
+  })
+  // The worker's RESTART checkpoints hold the writer's lock for milliseconds: writes then fail
+  // at once with SQLITE_BUSY and whenUnlocked runs them again later.
+  db.pragma('busy_timeout = 0')
 
   const selectRoom = db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE room_id = ?')
   const insertRoom = db.prepare<[string, number, number, number, number]>(
@@ -234,24 +270,27 @@ export function openSqliteStore(file: string): SqliteRoomStore {
   return {
     file,
     async createRoom(room, seedUpdate) {
-      createRoom(room, seedUpdate)
+      await whenUnlocked(() => createRoom(room, seedUpdate), writeWaitMs)
     },
     async getRoom(roomId) {
       const row = selectRoom.get(roomId)
       return row ? toRoom(row) : null
     },
     async setLinkGeneration(roomId, role, generation) {
-      if (setGeneration[role].run(generation, roomId).changes === 0) throw new RoomNotFoundError(roomId)
+      const { changes } = await whenUnlocked(() => setGeneration[role].run(generation, roomId), writeWaitMs)
+      if (changes === 0) throw new RoomNotFoundError(roomId)
     },
     async appendUpdates(updates) {
-      return appendUpdates(updates)
+      return whenUnlocked(() => appendUpdates(updates), writeWaitMs)
     },
     async loadRoomContent(roomId) {
       return loadRoomContent(roomId)
     },
     async writeSnapshot(roomId, data, upToSeq) {
       // Frees the pages the folded updates took (no-op for files made before auto_vacuum was set).
-      if (writeSnapshot(roomId, data, upToSeq) > 0) db.pragma('incremental_vacuum')
+      if ((await whenUnlocked(() => writeSnapshot(roomId, data, upToSeq), writeWaitMs)) > 0) {
+        await whenUnlocked(() => db.pragma('incremental_vacuum'), writeWaitMs)
+      }
     },
     async readUpdateLog(roomId, afterSeq = 0) {
       return selectUpdates.all(roomId, afterSeq).map(toUpdate)

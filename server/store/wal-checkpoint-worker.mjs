@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
 
-const { file, intervalMs } = workerData
+const { file, intervalMs, restartPages } = workerData
 const db = new Database(file, { fileMustExist: true })
 db.pragma('busy_timeout = 5000')
 // This connection never writes, so it never checkpoints by itself either.
@@ -13,7 +13,10 @@ db.pragma('wal_autocheckpoint = 0')
 const timer = setInterval(() => {
   try {
     // PASSIVE copies what no reader still needs and never waits for the writer.
-    db.pragma('wal_checkpoint(PASSIVE)')
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)')
+    // RESTART takes the writer's lock, copies the frames committed meanwhile and sends the WAL
+    // back to its start (see wal-checkpointer.ts).
+    if (log >= restartPages) db.pragma('wal_checkpoint(RESTART)')
   } catch (error) {
     parentPort?.postMessage({ type: 'failed', message: String(error) })
   }
