@@ -187,17 +187,21 @@ describe('sqlite store', () => {
     }
   })
 
-  it('keeps every update while its checkpoint worker restarts the WAL under steady writes', async () => {
+  it('keeps every update, in order, while its checkpoint worker restarts the WAL at every tick under steady writes', async () => {
     const file = tempFile()
-    // A restart every 100 pages, checked every 20 ms: dozens of them over these writes.
-    const store = openSqliteStore(file, { checkpointEveryMs: 20, restartWalAfterPages: 100 })
+    // A RESTART checkpoint whenever the WAL holds anything, every 5 ms: it takes the writer's
+    // lock again and again while updates come in, and those writes wait for it and land.
+    const store = openSqliteStore(file, { checkpointEveryMs: 5, restartWalAfterPages: 1 })
     await store.createRoom(room('r1'), new Uint8Array([0]))
     const count = 2_000
+    const seqs: number[] = []
     for (let i = 1; i <= count; i++) {
-      await store.appendUpdates([{ roomId: 'r1', at: i, update: new Uint8Array(4000).fill(i % 251) }])
-      if (i % 4 === 0) await new Promise((resolve) => setImmediate(resolve))
+      seqs.push(...(await store.appendUpdates([{ roomId: 'r1', at: i, update: new Uint8Array(4000).fill(i % 251) }])))
+      const until = performance.now() + 0.3
+      while (performance.now() < until);
     }
     await store.close()
+    expect(seqs).toEqual(Array.from({ length: count }, (_, k) => k + 2))
     const reopened = openSqliteStore(file)
     const log = await reopened.readUpdateLog('r1')
     await reopened.close()
