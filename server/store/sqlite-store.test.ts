@@ -191,7 +191,7 @@ describe('sqlite store', () => {
     const file = tempFile()
     // A RESTART checkpoint whenever the WAL holds anything, every 5 ms: it takes the writer's
     // lock again and again while updates come in, and those writes wait for it and land.
-    const store = openSqliteStore(file, { checkpointEveryMs: 5, restartWalAfterPages: 1 })
+    const store = openSqliteStore(file, { checkpoints: { everyMs: 5, restartPages: 1 } })
     await store.createRoom(room('r1'), new Uint8Array([0]))
     const count = 2_000
     const seqs: number[] = []

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { KEPT_HISTORY_SHARE, type RoomStore, type StoredRoom, type StoredUpdate, type UpdateToAppend } from './room-store'
 import { RoomExistsError, RoomNotFoundError } from './store-errors'
-import { startWalCheckpointer } from './wal-checkpointer'
+import { startWalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer'
 
 export interface SqliteRoomStore extends RoomStore {
   readonly file: string
@@ -12,10 +12,8 @@ export interface SqliteRoomStore extends RoomStore {
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock (the checkpoint worker's) before it fails with SQLITE_BUSY. Default 5 s. */
   writeWaitMs?: number
-  /** The checkpoint worker's interval (default 250 ms). */
-  checkpointEveryMs?: number
-  /** WAL pages after which the checkpoint worker restarts the WAL (see wal-checkpointer.ts). */
-  restartWalAfterPages?: number
+  /** The checkpoint worker's interval and WAL restart size (see wal-checkpointer.ts). */
+  checkpoints?: WalCheckpointerOptions
 }
 
 const isBusy = (error: unknown): boolean => error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')
@@ -148,10 +146,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     throw error
   }
   // Checkpoints off the thread that commits, so no commit waits for one (see wal-checkpointer.ts).
-  const checkpointer = startWalCheckpointer(db, file, (message) => console.error(`${file}: ${message}`), {
-    everyMs: options.checkpointEveryMs,
-    restartPages: options.restartWalAfterPages,
-  })
+  const checkpointer = startWalCheckpointer(db, file, (message) => console.error(`${file}: ${message}`), options.checkpoints)
   // The worker's RESTART checkpoints hold the writer's lock for milliseconds: writes then fail
   // at once with SQLITE_BUSY and whenUnlocked runs them again later.
   db.pragma('busy_timeout = 0')
