@@ -117,6 +117,37 @@ test('a link with a wrong token or an unknown room shows a clear message', async
   await expect(page.getByRole('heading', { name: 'This link is incomplete' })).toBeVisible()
 })
 
+test('a room link is checked once, as soon as the page starts, while the room\'s code still loads', async ({ browser, request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Early check' } })).json()
+  const link: string = created.links.candidate
+  const html = await (await request.get(link.replace(/#.*$/, ''))).text()
+  const context = await browser.newContext()
+  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Cora'))
+  const page = await context.newPage()
+  // The scripts the page's HTML names load at once; the room's code (loaded after them) waits.
+  const held: Array<() => void> = []
+  let holding = true
+  await page.route('**/_next/static/chunks/*.js', async (route) => {
+    const file = new URL(route.request().url()).pathname.split('/').pop() ?? ''
+    if (holding && !html.includes(file)) await new Promise<void>((resolve) => held.push(resolve))
+    await route.continue()
+  })
+  const checks: string[] = []
+  page.on('request', (sent) => {
+    if (new URL(sent.url()).pathname.endsWith('/access')) checks.push(sent.url())
+  })
+  const checked = page.waitForRequest((sent) => new URL(sent.url()).pathname.endsWith('/access'), { timeout: 15_000 })
+  await page.goto(link)
+  await checked
+  expect(held.length, 'chunks held back when the link check went out').toBeGreaterThan(0)
+  holding = false
+  for (const release of held.splice(0)) release()
+  await waitForBoard(page)
+  // The room's code used the answer to that first request instead of asking again.
+  expect(checks).toHaveLength(1)
+  await context.close()
+})
+
 test('a page reloaded while offline still holds its edits, which arrive once the network returns', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Offline drill' } })).json()
   const { context: interviewerContext, page: interviewer } = await joinWithLink(browser, created.links.interviewer, 'Ivy')

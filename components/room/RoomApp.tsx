@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic'
 import { useState } from 'react'
 import { readLocalName } from '@/lib/people/local-name'
+import { tokenFromHash } from './access-request'
 import { NamePrompt } from './NamePrompt'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useRoomAccess } from './useRoomAccess'
@@ -14,9 +15,6 @@ import { useRoomConnection } from './useRoomConnection'
 const loadWorkspace = () => import('./RoomWorkspace').then((module) => module.RoomWorkspace)
 const RoomWorkspace = dynamic(loadWorkspace, { ssr: false, loading: () => <LoadingScreen label="Loading the board…" /> })
 
-function tokenFromHash(): string | null {
-  return new URLSearchParams(window.location.hash.slice(1)).get('token')
-}
 
 /** Checks the link and opens the room's document at once, asks for a name once, then shows the room. */
 export default function RoomApp({ roomId }: { roomId: string }) {

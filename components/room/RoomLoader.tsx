@@ -1,6 +1,8 @@
 'use client'
 
 import dynamic from 'next/dynamic'
+import { useEffect } from 'react'
+import { startAccessCheck, tokenFromHash } from './access-request'
 import { LoadingScreen } from './screens'
 
 // The room needs the browser (IndexedDB, WebSocket, DOM measurement): the server renders only
@@ -18,5 +20,12 @@ if (typeof window !== 'undefined') {
 const RoomApp = dynamic(loadApp, { ssr: false, loading: () => <LoadingScreen label="Opening the room…" /> })
 
 export function RoomLoader({ roomId }: { roomId: string }) {
+  // The link check starts at hydration, while the room's code is still downloading. Started by
+  // RoomApp instead, it waited behind the evaluation of tldraw's chunk (~400 ms here) in most
+  // loads, and the workspace rendered only after it (scratch timeline with marks at each step).
+  useEffect(() => {
+    const token = tokenFromHash()
+    if (token) startAccessCheck(roomId, token)
+  }, [roomId])
   return <RoomApp roomId={roomId} />
 }

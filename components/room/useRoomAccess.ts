@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import { RoomAccessInfo } from '@/lib/rooms/api'
+import { checkAccess } from './access-request'
 
 export type AccessState =
   | { kind: 'loading' }
@@ -23,14 +24,14 @@ export function useRoomAccess(roomId: string, token: string | null): AccessState
       const parsed = RoomAccessInfo.safeParse(JSON.parse(localStorage.getItem(cacheKey(roomId)) ?? 'null'))
       return parsed.success ? parsed.data : null
     }
-    fetch(`/api/rooms/${encodeURIComponent(roomId)}/access`, { headers: { Authorization: `Bearer ${token}` } })
-      .then(async (response) => {
+    checkAccess(roomId, token)
+      .then(({ status, body }) => {
         if (cancelled) return
-        if (!response.ok) {
+        if (status < 200 || status >= 300) {
           localStorage.removeItem(cacheKey(roomId))
-          return setState({ kind: 'refused', status: response.status })
+          return setState({ kind: 'refused', status })
         }
-        const info = RoomAccessInfo.parse(await response.json())
+        const info = RoomAccessInfo.parse(body)
         localStorage.setItem(cacheKey(roomId), JSON.stringify(info))
         setState({ kind: 'granted', info })
       })
