@@ -1,6 +1,6 @@
 'use client'
 
-import { memo, useEffect, useState } from 'react'
+import { memo, useLayoutEffect, useState } from 'react'
 import { createTLStore, Tldraw, type Editor, type TLStore } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Awareness } from 'y-protocols/awareness'
@@ -39,7 +39,10 @@ export const RoomCanvas = memo(function RoomCanvas({
 }) {
   const [store, setStore] = useState<TLStore | null>(null)
 
-  useEffect(() => {
+  // A layout effect: the store is made and bound in the commit that mounts this component, and
+  // tldraw mounts in the render that follows at once, without first waiting for a paint and the
+  // passive effects (the bare tldraw page makes its store in its first render).
+  useLayoutEffect(() => {
     const created = createTLStore({ assets: roomAssetStore(roomId, token) })
     if (checkRoomSchema(doc, created.schema) === 'client-outdated') {
       onProblem('client-outdated')
