@@ -148,6 +148,29 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
   await context.close()
 })
 
+test('the offline copy is made only once the board is editable, not while tldraw mounts', async ({ browser, request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Offline copy' } })).json()
+  const context = await browser.newContext()
+  await context.addInitScript(() => {
+    localStorage.setItem('boxes:name', 'Ivy')
+    const register = ServiceWorkerContainer.prototype.register
+    ServiceWorkerContainer.prototype.register = function (...args: Parameters<typeof register>) {
+      ;(window as unknown as { registeredAt: number }).registeredAt = performance.now()
+      return register.apply(this, args)
+    }
+  })
+  const page = await context.newPage()
+  await page.goto(created.links.interviewer)
+  await waitForBoard(page)
+  await expect(page.locator('html')).toHaveAttribute('data-offline-ready', 'true')
+  const { editableAt, registeredAt } = await page.evaluate(() => ({
+    editableAt: performance.getEntriesByName('boxes:editable')[0]?.startTime ?? NaN,
+    registeredAt: (window as unknown as { registeredAt: number }).registeredAt,
+  }))
+  expect(registeredAt).toBeGreaterThan(editableAt)
+  await context.close()
+})
+
 test('a page reloaded while offline still holds its edits, which arrive once the network returns', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Offline drill' } })).json()
   const { context: interviewerContext, page: interviewer } = await joinWithLink(browser, created.links.interviewer, 'Ivy')

@@ -37,7 +37,6 @@ export function RoomWorkspace({
   /** Opened by RoomApp, before this component's code has loaded. */
   connection: RoomConnection | null
 }) {
-  useOfflineShell()
   const [editor, setEditor] = useState<Editor | null>(null)
   const [problem, setProblem] = useState<CanvasProblem | null>(null)
   const [participants, setParticipants] = useState<Participant[]>([])
@@ -82,6 +81,7 @@ export function RoomWorkspace({
   useEffect(() => {
     if (live && editor) markEditable({ shapes: editor.getCurrentPageShapeIds().size })
   }, [live, editor])
+  useOfflineShell(editor !== null)
   const onEditor = useCallback((mounted: Editor | null) => {
     setEditor(mounted)
     if (mounted && liveRef.current) markEditable({ shapes: mounted.getCurrentPageShapeIds().size })

@@ -7,10 +7,14 @@ import { useEffect } from 'react'
  * files, so the room opens again while offline, and hands it what the page loaded before it
  * ran. Sets `data-offline-ready` on <html> once they are kept. Production builds only: in
  * development a kept page would hide code changes.
+ *
+ * Starts once `boardReady` (the editor has mounted on the room), when the page is next idle. Installing
+ * the worker starts a thread and fetches every file of the page again; registered with the
+ * page, that ran while tldraw was still mounting and delayed it.
  */
-export function useOfflineShell(): void {
+export function useOfflineShell(boardReady: boolean): void {
   useEffect(() => {
-    if (!('serviceWorker' in navigator)) return
+    if (!boardReady || !('serviceWorker' in navigator)) return
     if (process.env.NODE_ENV !== 'production') {
       // A worker left by a production build on this origin would serve its kept files to development.
       void navigator.serviceWorker.getRegistrations().then((registrations) => registrations.forEach((registration) => void registration.unregister()))
@@ -29,12 +33,16 @@ export function useOfflineShell(): void {
       await kept
       if (!cancelled) document.documentElement.dataset.offlineReady = 'true'
     }
-    navigator.serviceWorker
-      .register('/sw.js', { scope: '/' })
-      .then(keep)
-      .catch((error: unknown) => console.warn('This page will not open offline:', error))
+    const register = () => {
+      navigator.serviceWorker
+        .register('/sw.js', { scope: '/' })
+        .then(keep)
+        .catch((error: unknown) => console.warn('This page will not open offline:', error))
+    }
+    const idle = requestIdleCallback(register, { timeout: 2_000 })
     return () => {
       cancelled = true
+      cancelIdleCallback(idle)
     }
-  }, [])
+  }, [boardReady])
 }
