@@ -244,7 +244,11 @@ async function loadOnce(browser: Browser, url: string, expectShapes: number, isR
       await cdp.send('Profiler.start')
     }
     await page.goto(url)
-    const { startTime, detail } = await waitForEditable(page)
+    const { startTime, detail } = await waitForEditable(page).catch(async (error: unknown) => {
+      // What the page showed instead, to tell a stuck load from a slow one.
+      const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').slice(0, 300)).catch(() => '(page gone)')
+      throw new Error(`${url}: never editable (${error instanceof Error ? error.message : String(error)}); the page showed: ${shown}; errors: ${errors.join(' | ') || 'none'}`)
+    })
     if (cdp && profileDir) {
       const { profile } = await cdp.send('Profiler.stop')
       const { pathname, search } = new URL(url)
