@@ -15,7 +15,6 @@ import { useRoomConnection } from './useRoomConnection'
 const loadWorkspace = () => import('./RoomWorkspace').then((module) => module.RoomWorkspace)
 const RoomWorkspace = dynamic(loadWorkspace, { ssr: false, loading: () => <LoadingScreen label="Loading the board…" /> })
 
-
 /** Checks the link and opens the room's document at once, asks for a name once, then shows the room. */
 export default function RoomApp({ roomId }: { roomId: string }) {
   const [token] = useState(tokenFromHash)

@@ -8,9 +8,9 @@ import { useEffect } from 'react'
  * ran. Sets `data-offline-ready` on <html> once they are kept. Production builds only: in
  * development a kept page would hide code changes.
  *
- * Starts once `boardReady` (the editor has mounted on the room), when the page is next idle. Installing
- * the worker starts a thread and fetches every file of the page again; registered with the
- * page, that ran while tldraw was still mounting and delayed it.
+ * Starts once `boardReady` (the editor has mounted on the room), when the page is next idle.
+ * Installing the worker starts a thread and fetches every file of the page again; registered at
+ * the workspace's first render, that ran while tldraw was still mounting.
  */
 export function useOfflineShell(boardReady: boolean): void {
   useEffect(() => {
