@@ -7,6 +7,7 @@ import { createTLStore, TldrawImage, type TLStoreSnapshot } from 'tldraw'
 import 'tldraw/tldraw.css'
 import { describeCloseCode, useRoomConnection } from '@/components/room/useRoomConnection'
 import { LoadingScreen, MessageScreen } from '@/components/room/screens'
+import { tokenFromHash } from '@/components/room/access-request'
 import { CAPACITY_FIGURES, CAPACITY_INPUTS, estimateFromText } from '@/lib/capacity'
 import { PHASE_CHECKLISTS } from '@/lib/interview/checklists'
 import { NFR_CATEGORIES } from '@/lib/room-doc/interview'
@@ -19,7 +20,7 @@ const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
 
 /** The printable report: the same content as the Markdown report, laid out for paper. */
 export default function ReportApp({ roomId }: { roomId: string }) {
-  const [token] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '')
+  const [token] = useState(() => tokenFromHash() ?? '')
   const connection = useRoomConnection(roomId, token)
   const [report, setReport] = useState<{ room: RoomExport; snapshot: TLStoreSnapshot; at: number } | null>(null)
 

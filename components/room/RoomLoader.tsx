@@ -1,7 +1,7 @@
 'use client'
 
 import dynamic from 'next/dynamic'
-import { useEffect } from 'react'
+import { useLayoutEffect } from 'react'
 import { startAccessCheck, tokenFromHash } from './access-request'
 import { LoadingScreen } from './screens'
 
@@ -23,7 +23,9 @@ export function RoomLoader({ roomId }: { roomId: string }) {
   // The link check starts at hydration, while the room's code is still downloading. Started by
   // RoomApp instead, it waited behind the evaluation of tldraw's chunk (~400 ms here) in most
   // loads, and the workspace rendered only after it (scratch timeline with marks at each step).
-  useEffect(() => {
+  // A layout effect: it runs before RoomApp's effects (which take the answer) even when RoomApp's
+  // code is already loaded and mounts in the same commit, as after a second in-app navigation.
+  useLayoutEffect(() => {
     const token = tokenFromHash()
     if (token) startAccessCheck(roomId, token)
   }, [roomId])

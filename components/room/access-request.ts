@@ -5,8 +5,10 @@
  * and the answer is checked where it is used.
  */
 
-/** What the server said: its status and, for 2xx, the parsed body. Rejects if unreachable. */
+/** What the server said: its status and, if it granted access (2xx), the parsed body. Rejects if
+ * the server could not be reached. */
 export interface AccessAnswer {
+  ok: boolean
   status: number
   body: unknown
 }
@@ -18,6 +20,7 @@ export function tokenFromHash(): string | null {
 
 function requestAccess(roomId: string, token: string): Promise<AccessAnswer> {
   return fetch(`/api/rooms/${encodeURIComponent(roomId)}/access`, { headers: { Authorization: `Bearer ${token}` } }).then(async (response) => ({
+    ok: response.ok,
     status: response.status,
     body: response.ok ? await response.json() : null,
   }))

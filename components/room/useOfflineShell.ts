@@ -39,10 +39,13 @@ export function useOfflineShell(boardReady: boolean): void {
         .then(keep)
         .catch((error: unknown) => console.warn('This page will not open offline:', error))
     }
-    const idle = requestIdleCallback(register, { timeout: 2_000 })
+    // Safari has no requestIdleCallback: a short timer there.
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(register, { timeout: 2_000 }) : null
+    const timer = idle === null ? setTimeout(register, 500) : null
     return () => {
       cancelled = true
-      cancelIdleCallback(idle)
+      if (idle !== null) cancelIdleCallback(idle)
+      if (timer !== null) clearTimeout(timer)
     }
   }, [boardReady])
 }

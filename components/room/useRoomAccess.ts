@@ -25,9 +25,9 @@ export function useRoomAccess(roomId: string, token: string | null): AccessState
       return parsed.success ? parsed.data : null
     }
     checkAccess(roomId, token)
-      .then(({ status, body }) => {
+      .then(({ ok, status, body }) => {
         if (cancelled) return
-        if (status < 200 || status >= 300) {
+        if (!ok) {
           localStorage.removeItem(cacheKey(roomId))
           return setState({ kind: 'refused', status })
         }
