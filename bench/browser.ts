@@ -22,7 +22,9 @@
  *    uncounted round, so drifting load on the machine hits all of them alike.
  * 2. JavaScript: every response of resource type 'script' of one load (until 1 s after the
  *    mark), each body gzipped in Node (zlib, level 6) and summed. Inline scripts in the HTML
- *    (Next's flight data) are not counted.
+ *    (Next's flight data) are not counted. Measured in loads of their own after the timed
+ *    ones: reading every body over the DevTools protocol and gzipping it in the runner takes
+ *    CPU from the page while it loads, and more for the page with more scripts.
  * 3. Remote move: two contexts in one room. In A, real keyboard input (arrow keys, tldraw's
  *    1 px nudge) moves a selected shape; a capture listener stamps each keydown. In B a
  *    MutationObserver sees the shape's transform change, and the time is taken after the next
@@ -197,6 +199,7 @@ interface Load {
   editableMs: number
   paintedMs: number
   shapes: number
+  /** Only in loads that read the scripts (captureScripts). */
   scripts: Script[]
   errors: string[]
 }
@@ -215,8 +218,8 @@ async function waitForPainted(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as BenchWindow).__benchPainted ?? NaN)
 }
 
-/** One load of `url` in a fresh context. */
-async function loadOnce(browser: Browser, url: string, expectShapes: number, isRoom: boolean): Promise<Load> {
+/** One load of `url` in a fresh context; with captureScripts, also the body of every script it loads. */
+async function loadOnce(browser: Browser, url: string, expectShapes: number, isRoom: boolean, captureScripts: boolean): Promise<Load> {
   const context = await newContext(browser, 'Bench', expectShapes > 0)
   try {
     const page = await context.newPage()
@@ -227,7 +230,7 @@ async function loadOnce(browser: Browser, url: string, expectShapes: number, isR
     })
     const bodies: Array<Promise<{ url: string; rawBytes: number; gzipBytes: number } | null>> = []
     page.on('response', (response) => {
-      if (response.request().resourceType() !== 'script') return
+      if (!captureScripts || response.request().resourceType() !== 'script') return
       bodies.push(
         response.body().then(
           (body) => ({ url: response.url(), rawBytes: body.byteLength, gzipBytes: gzipSync(body).byteLength }),
@@ -261,6 +264,7 @@ async function loadOnce(browser: Browser, url: string, expectShapes: number, isR
       if (!status.startsWith('Live')) throw new Error(`${url}: editable while the status said '${status}'`)
     }
     const paintedMs = await waitForPainted(page)
+    if (!captureScripts) return { editableMs: startTime, paintedMs, shapes: detail.shapes, scripts: [], errors }
     await sleep(SCRIPT_SETTLE_MS)
     const requestedAt = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((entry) => ({ url: entry.name, startTime: entry.startTime })),
@@ -415,7 +419,9 @@ const met = (ok: boolean) => (ok ? 'met' : '**missed**')
 
 export async function browserScenario({ quick, log, report }: BrowserBenchHooks): Promise<void> {
   // --moves-only skips the page loads, to compare remote moves alone between builds.
-  const runs = process.argv.includes('--moves-only') ? -1 : quick ? 3 : 7
+  const runs = process.argv.includes('--moves-only') ? -1 : quick ? 3 : 9
+  /** Loads of each page that read its scripts, after the timed ones. */
+  const scriptLoads = runs < 0 ? 0 : 2
   const moves = quick ? 15 : 40
   const warmupMoves = 5
   build(log)
@@ -444,11 +450,16 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
       const order = round % 2 === 0 ? cases : [...cases].reverse()
       const times: string[] = []
       for (const c of order) {
-        const load = await loadOnce(browser, c.url, c.shapes, c.isRoom)
+        const load = await loadOnce(browser, c.url, c.shapes, c.isRoom, false)
         if (round > 0) loads.get(c)?.push(load)
         times.push(`${c.name} ${ms(load.editableMs)}/${ms(load.paintedMs)}`)
       }
       log(`browser: ${round === 0 ? 'uncounted round' : `round ${round}/${runs}`}, editable/painted ms: ${times.join('; ')}`)
+    }
+    const scriptsOf = new Map<Case, Load[]>(cases.map((c) => [c, []]))
+    if (scriptLoads > 0) log(`browser: ${scriptLoads} more loads of each page, reading its scripts`)
+    for (let i = 0; i < scriptLoads; i++) {
+      for (const c of cases) scriptsOf.get(c)?.push(await loadOnce(browser, c.url, c.shapes, c.isRoom, true))
     }
     log(`browser: remote moves (${moves} timed after ${warmupMoves} uncounted), one-shape room and ${BIG_ROOM_SHAPES}-shape room`)
     const moveRuns = [
@@ -486,9 +497,9 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
         String(sum(list.map((l) => l.errors.length))),
       ]
     })
-    const firstLoad = (c: Case | undefined) => (c && loads.get(c)?.[0]) ?? null
+    const firstLoad = (c: Case | undefined) => (c && scriptsOf.get(c)?.[0]) ?? null
     const jsOf = (load: Load | null, filter: (script: Script) => boolean = () => true) => sum(load?.scripts.filter(filter).map((s) => s.gzipBytes) ?? [])
-    const jsTotals = (c: Case) => new Set((loads.get(c) ?? []).map((l) => jsOf(l)))
+    const jsTotals = (c: Case) => new Set((scriptsOf.get(c) ?? []).map((l) => jsOf(l)))
     const bareJs = jsOf(firstLoad(bare))
     const jsRows = cases.map((c) => {
       const load = firstLoad(c)
@@ -520,7 +531,7 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
     const bigRatio = editable(roomBig) / editable(bareBig)
     const jsRatio = roomJs / bareJs
     const moveP50 = median(moveRuns[0]?.run.painted ?? [])
-    const errors = [...new Set([...loads.values()].flatMap((list) => list.flatMap((l) => l.errors)))]
+    const errors = [...new Set([...loads.values(), ...scriptsOf.values()].flatMap((list) => list.flatMap((l) => l.errors)))]
     report({
       title: '7. Browser',
       body: [
@@ -528,7 +539,7 @@ export async function browserScenario({ quick, log, report }: BrowserBenchHooks)
         '',
         table(['page', 'loads', 'editable p50 ms', 'p90 ms', 'painted p50 ms', 'p90 ms', 'editable p50 / bare p50', 'per-round ratio p50 (min-max)', 'console errors'], editableRows),
         '',
-        `JavaScript of one load: every 'script' response until ${SCRIPT_SETTLE_MS / 1000} s after the mark, each gzipped (zlib level 6) and summed; inline scripts in the HTML not counted.`,
+        `JavaScript of one load: every 'script' response until ${SCRIPT_SETTLE_MS / 1000} s after the mark, each gzipped (zlib level 6) and summed; inline scripts in the HTML not counted. Read in ${scriptLoads} further loads of each page, not in the timed ones (reading the bodies costs CPU while the page loads).`,
         '',
         table(['page', 'scripts', 'raw KiB', 'gzip KiB before editable', 'gzip KiB', 'gzip / bare', 'same in every load'], jsRows),
         '',
