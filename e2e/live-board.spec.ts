@@ -148,6 +148,37 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
   await context.close()
 })
 
+test('the board is editable before the phase bar, the scope tabs, the export menu and zod have loaded', async ({ browser, request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Canvas first' } })).json()
+  const context = await browser.newContext()
+  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
+  const page = await context.newPage()
+  // Scripts holding the phase bar ("Start interview"), the scope tabs ("No entities yet."), the
+  // export menu ("Export the diagram") or zod's classic API ("ZodError") are held back.
+  const later = /"ZodError"|Start interview|No entities yet\.|Export the diagram/
+  const held: Array<() => void> = []
+  let holding = true
+  await page.route('**/_next/static/chunks/*.js', async (route) => {
+    const response = await route.fetch()
+    const body = await response.text()
+    if (holding && later.test(body)) await new Promise<void>((resolve) => held.push(resolve))
+    await route.fulfill({ response, body })
+  })
+  await page.goto(created.links.interviewer)
+  await page.waitForFunction(() => performance.getEntriesByName('boxes:editable').length > 0, undefined, { timeout: 30_000 })
+  await waitForBoard(page)
+  // Once the editor has mounted, the page asks for them; until they arrive, their places are held.
+  await expect.poll(() => held.length, { message: 'scripts held back after the board was editable' }).toBeGreaterThan(0)
+  await expect(page.getByRole('button', { name: 'Export' })).toBeDisabled()
+  await expect(page.getByRole('button', { name: 'Start interview' })).toHaveCount(0)
+  holding = false
+  for (const release of held.splice(0)) release()
+  await expect(page.getByRole('button', { name: 'Start interview' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Export' })).toBeEnabled()
+  await expect(page.getByText('No requirements yet.').first()).toBeVisible()
+  await context.close()
+})
+
 test('the offline copy is made only once the board is editable, not while tldraw mounts', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Offline copy' } })).json()
   const context = await browser.newContext()

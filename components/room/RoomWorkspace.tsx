@@ -1,12 +1,11 @@
 'use client'
 
+import dynamic from 'next/dynamic'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import { RoomCanvas, type CanvasProblem } from '@/components/canvas/RoomCanvas'
 import { ShareButton } from '@/components/share/SharePanel'
 import { ScopePanel } from '@/components/scope/ScopePanel'
-import { ExportMenu } from '@/components/export/ExportMenu'
-import { SessionBar } from '@/components/session/SessionBar'
 import { RoomContextProvider, type RoomContextValue } from './RoomContext'
 import { usePrivateNotes } from './usePrivateNotes'
 import { Logo } from '@/components/Logo'
@@ -14,12 +13,28 @@ import { colorForUser, presenceUserId, readParticipants, type Participant } from
 import { localUserId } from '@/lib/people/local-name'
 import { markEditable } from '@/lib/perf/marks'
 import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
-import type { RoomAccessInfo } from '@/lib/rooms/api'
+import type { RoomAccessInfo } from '@/lib/rooms/access'
 import { ConnectionStatus } from './ConnectionStatus'
 import { Participants } from './Participants'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useOfflineShell } from './useOfflineShell'
 import { describeCloseCode, type RoomConnection } from './useRoomConnection'
+
+// The phase bar and the export menu (with the schemas of the interview, zod and the report)
+// load when they first render, once the editor has mounted: the board does not wait for them.
+// Until then each holds its place, so nothing moves when it arrives.
+const SessionBar = dynamic(() => import('@/components/session/SessionBar').then((module) => module.SessionBar), {
+  ssr: false,
+  loading: () => <div className="session" aria-hidden="true" />,
+})
+const ExportMenu = dynamic(() => import('@/components/export/ExportMenu').then((module) => module.ExportMenu), {
+  ssr: false,
+  loading: () => (
+    <div>
+      <button type="button" className="button" disabled>Export</button>
+    </div>
+  ),
+})
 
 const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate', reviewer: 'Review - read only' } as const
 
@@ -116,9 +131,10 @@ export function RoomWorkspace({
   }
 
   const ready = Boolean(room && connection?.ready)
-  // The canvas first: the phase bar and the scope panel's contents render with the commit
-  // after the editor mounts. Their boxes are there from the start, so nothing moves when they
-  // fill in. Editable room page / bare tldraw, empty room: 1.35x -> 1.16x (bench scenario 7).
+  // The canvas first: the phase bar, the export menu and the scope panel's contents render with
+  // the commit after the editor mounts, and only then is their code loaded. Their boxes are there
+  // from the start, so nothing moves when they fill in. Editable room page / bare tldraw, empty
+  // room: 1.35x -> 1.16x (bench scenario 7).
   const canvasFirst = editor === null && problem === null
   const workspace = (
     <div className="room" data-role={access.role}>
@@ -136,7 +152,7 @@ export function RoomWorkspace({
         <button type="button" className="button" aria-pressed={panelOpen} onClick={() => setPanelOpen(!panelOpen)}>
           {panelOpen ? 'Hide scope' : 'Show scope'}
         </button>
-        {ready && <ExportMenu roomId={roomId} token={token} />}
+        {ready && !canvasFirst && <ExportMenu roomId={roomId} token={token} />}
         {access.links && <ShareButton links={access.links} roomId={roomId} token={token} />}
       </header>
       {room && ready ? (

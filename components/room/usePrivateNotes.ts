@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { privateDocName } from '@/lib/room-doc/private-notes'
+import { privateDocName } from '@/lib/room-doc/layout'
 
 /** The interviewer's private document; null for everyone else (the server refuses them). */
 export function usePrivateNotes(roomId: string, token: string, enabled: boolean): Y.Doc | null {

@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import { RoomAccessInfo } from '@/lib/rooms/api'
+import { readRoomAccessInfo, type RoomAccessInfo } from '@/lib/rooms/access'
 import { checkAccess } from './access-request'
 
 export type AccessState =
@@ -21,8 +21,11 @@ export function useRoomAccess(roomId: string, token: string | null): AccessState
     if (!token) return
     let cancelled = false
     const fromCache = (): RoomAccessInfo | null => {
-      const parsed = RoomAccessInfo.safeParse(JSON.parse(localStorage.getItem(cacheKey(roomId)) ?? 'null'))
-      return parsed.success ? parsed.data : null
+      try {
+        return readRoomAccessInfo(JSON.parse(localStorage.getItem(cacheKey(roomId)) ?? 'null'))
+      } catch {
+        return null // not JSON
+      }
     }
     checkAccess(roomId, token)
       .then(({ ok, status, body }) => {
@@ -31,7 +34,8 @@ export function useRoomAccess(roomId: string, token: string | null): AccessState
           localStorage.removeItem(cacheKey(roomId))
           return setState({ kind: 'refused', status })
         }
-        const info = RoomAccessInfo.parse(body)
+        const info = readRoomAccessInfo(body)
+        if (!info) throw new Error('the server answered the link check with something other than an access answer')
         localStorage.setItem(cacheKey(roomId), JSON.stringify(info))
         setState({ kind: 'granted', info })
       })

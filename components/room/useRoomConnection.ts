@@ -6,11 +6,11 @@ import { useEffect, useState } from 'react'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { getRoomRecords } from '@/lib/room-doc'
-import { isUsableRoom } from '@/lib/tldraw-binding'
+import { getRoomRecords } from '@/lib/room-doc/layout'
+import { isUsableRoom } from '@/lib/tldraw-binding/binding'
 import { CloseCode, MessageType, ROLE_REFUSAL_REASON } from '@/lib/sync/protocol'
 import { changedKeys, SaveTracker } from '@/lib/sync/save-tracker'
-import { ServerClock } from '@/lib/session'
+import { ServerClock } from '@/lib/session/clock'
 
 export type ConnectionState =
   | { kind: 'connecting' }

@@ -1,11 +1,12 @@
 'use client'
 
+import dynamic from 'next/dynamic'
 import { useRef, useState, type PointerEvent } from 'react'
-import { DesignTab } from './DesignTab'
-import { EstimatesTab } from './EstimatesTab'
-import { RequirementsTab } from './RequirementsTab'
-import { NotesTab } from './NotesTab'
 import { useRoom } from '@/components/room/RoomContext'
+
+// The tabs' contents (and the schemas they write through) load once the panel asks for them,
+// after the canvas has mounted (bodyLater): they are not on the way to an editable board.
+const ScopeTabBody = dynamic(() => import('./ScopeTabBody').then((module) => module.ScopeTabBody), { ssr: false })
 
 const TABS = [
   { id: 'requirements', label: 'Requirements' },
@@ -13,7 +14,7 @@ const TABS = [
   { id: 'design', label: 'Entities & API' },
   { id: 'notes', label: 'Notes' },
 ] as const
-type TabId = (typeof TABS)[number]['id']
+export type TabId = (typeof TABS)[number]['id']
 
 const WIDTH_KEY = 'boxes:panel-width'
 const MIN_WIDTH = 300
@@ -81,14 +82,7 @@ export function ScopePanel({ onClose, bodyLater = false }: { onClose(): void; bo
         <button type="button" className="icon-button" aria-label="Close the scope panel" onClick={onClose}>»</button>
       </div>
       <div className="scope-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {!bodyLater && (
-          <>
-            {tab === 'requirements' && <RequirementsTab />}
-            {tab === 'estimates' && <EstimatesTab />}
-            {tab === 'design' && <DesignTab />}
-            {tab === 'notes' && privateNotes && <NotesTab notes={privateNotes} />}
-          </>
-        )}
+        {!bodyLater && <ScopeTabBody tab={tab} />}
       </div>
     </aside>
   )

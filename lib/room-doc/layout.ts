@@ -44,3 +44,13 @@ export function getRoomRecords(doc: Y.Doc): RoomRecords {
 export function getRoomMeta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(RoomDocKey.meta)
 }
+
+/**
+ * The interviewer-only document of a room, `<roomId>/private` (private-notes.ts). The server lets
+ * only an interviewer's connection open it, so nothing in it ever reaches anyone else.
+ */
+export const PRIVATE_DOC_SUFFIX = '/private'
+
+export function privateDocName(roomId: string): string {
+  return `${roomId}${PRIVATE_DOC_SUFFIX}`
+}

@@ -2,16 +2,6 @@ import * as Y from 'yjs'
 import { z } from 'zod'
 import type { PhaseId } from '../session'
 
-/**
- * The interviewer-only document of a room, `<roomId>/private`. The server lets only an
- * interviewer's connection open it, so nothing in it ever reaches anyone else.
- */
-export const PRIVATE_DOC_SUFFIX = '/private'
-
-export function privateDocName(roomId: string): string {
-  return `${roomId}${PRIVATE_DOC_SUFFIX}`
-}
-
 export const ScoreArea = z.enum(['scoping', 'high-level', 'deep-dive', 'communication'])
 export type ScoreArea = z.infer<typeof ScoreArea>
 

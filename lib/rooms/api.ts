@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { Role } from '../sync/protocol'
 
 /** Body of POST /api/rooms. */
 const PhaseMinutes = z.number().int('Minutes must be a whole number').min(1, 'At least 1 minute').max(180, 'At most 180 minutes')
@@ -20,14 +19,8 @@ export const RoomLinks = z.object({ interviewer: z.url(), candidate: z.url(), re
 export const CreatedRoom = z.object({ roomId: z.string(), links: RoomLinks })
 export type CreatedRoom = z.infer<typeof CreatedRoom>
 
-/** Response of GET /api/rooms/<roomId>/access: what the caller's token grants. */
-export const RoomAccessInfo = z.object({
-  roomId: z.string(),
-  role: z.enum(Role),
-  /** Only for the interviewer, who shares them. */
-  links: RoomLinks.optional(),
-})
-export type RoomAccessInfo = z.infer<typeof RoomAccessInfo>
+// The response of GET /api/rooms/<roomId>/access is RoomAccessInfo, in access.ts (checked
+// without zod, for the room page's first chunks).
 
 export const ApiError = z.object({ error: z.string(), fields: z.record(z.string(), z.array(z.string())).optional() })
 export type ApiError = z.infer<typeof ApiError>
