@@ -137,7 +137,8 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
     if (new URL(sent.url()).pathname.endsWith('/access')) checks.push(sent.url())
   })
   const checked = page.waitForRequest((sent) => new URL(sent.url()).pathname.endsWith('/access'), { timeout: 15_000 })
-  await page.goto(link)
+  // Not waiting for the load event, which waits for the held scripts.
+  await page.goto(link, { waitUntil: 'commit' })
   await checked
   expect(held.length, 'chunks held back when the link check went out').toBeGreaterThan(0)
   holding = false

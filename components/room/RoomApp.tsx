@@ -7,12 +7,13 @@ import { tokenFromHash } from './access-request'
 import { NamePrompt } from './NamePrompt'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useRoomAccess } from './useRoomAccess'
-import { useRoomConnection } from './useRoomConnection'
+import { describeCloseCode, useRoomConnection } from './useRoomConnection'
 
-// The workspace (tldraw and the panels) is most of the page's code. RoomLoader requested it
-// along with this module, so the link check and the room's sync run while it downloads and
-// compiles, instead of before it (measured with `npm run bench -- --only=browser`).
+// The workspace (tldraw and the canvas) is most of the page's code. It is requested as soon as
+// this module runs, before the link check has answered, so the link check and the room's sync
+// run while it downloads and compiles, instead of before it (RoomLoader.tsx).
 const loadWorkspace = () => import('./RoomWorkspace').then((module) => module.RoomWorkspace)
+if (typeof window !== 'undefined') void loadWorkspace()
 const RoomWorkspace = dynamic(loadWorkspace, { ssr: false, loading: () => <LoadingScreen label="Loading the board…" /> })
 
 /** Checks the link and opens the room's document at once, asks for a name once, then shows the room. */
@@ -43,5 +44,11 @@ export default function RoomApp({ roomId }: { roomId: string }) {
     )
   }
   if (!name) return <NamePrompt role={access.info.role} onDone={setName} />
+  // Here rather than in the workspace, whose chunk would otherwise carry a copy of the
+  // connection's code (both are requested side by side, RoomLoader.tsx).
+  if (connection?.state.kind === 'closed') {
+    const message = describeCloseCode(connection.state.code, connection.state.reason)
+    return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
+  }
   return <RoomWorkspace roomId={roomId} token={token} access={access.info} name={name} connection={connection} />
 }

@@ -6,17 +6,17 @@ import { startAccessCheck, tokenFromHash } from './access-request'
 import { LoadingScreen } from './screens'
 
 // The room needs the browser (IndexedDB, WebSocket, DOM measurement): the server renders only
-// a loading screen. Both of the room's chunks are requested as soon as this module runs, side
-// by side: the app (the link check and the room's sync, small) and the workspace (tldraw and
-// the panels, most of the page's code). With the app in the page's own scripts, the workspace
-// was requested only once those had downloaded and run, ~300 ms after the bare tldraw page
-// requests tldraw (scratch timeline of resource timings, `npm run bench -- --only=browser`).
+// a loading screen. The app (the link check and the room's sync, small) is requested as soon as
+// this module runs, and it requests the workspace (tldraw and the canvas, most of the page's
+// code) as soon as it runs. With the app in the page's own scripts, tldraw was requested only
+// once those had downloaded and run, ~300 ms after the bare tldraw page requests it (scratch
+// timeline of resource timings). Requested side by side from here, the workspace's chunks
+// carried their own copies of what it shares with the app (y-indexeddb, a Buffer polyfill, the
+// connection: ~45 KiB of script in the build); requested by the app, they hold only what the
+// app has not loaded. Editable room page / bare tldraw, empty room: 1.12x, unchanged within the
+// noise (`npm run bench -- --only=browser`).
 const loadApp = () => import('./RoomApp')
-const loadWorkspace = () => import('./RoomWorkspace')
-if (typeof window !== 'undefined') {
-  void loadApp()
-  void loadWorkspace()
-}
+if (typeof window !== 'undefined') void loadApp()
 const RoomApp = dynamic(loadApp, { ssr: false, loading: () => <LoadingScreen label="Opening the room…" /> })
 
 export function RoomLoader({ roomId }: { roomId: string }) {

@@ -18,16 +18,16 @@ import { ConnectionStatus } from './ConnectionStatus'
 import { Participants } from './Participants'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useOfflineShell } from './useOfflineShell'
-import { describeCloseCode, type RoomConnection } from './useRoomConnection'
+import type { RoomConnection } from './useRoomConnection'
 
 // The phase bar and the export menu (with the schemas of the interview, zod and the report)
 // load when they first render, once the editor has mounted: the board does not wait for them.
 // Until then each holds its place, so nothing moves when it arrives.
-const SessionBar = dynamic(() => import('@/components/session/SessionBar').then((module) => module.SessionBar), {
+const SessionBar = dynamic(() => import('./later-panels').then((module) => module.SessionBar), {
   ssr: false,
   loading: () => <div className="session" aria-hidden="true" />,
 })
-const ExportMenu = dynamic(() => import('@/components/export/ExportMenu').then((module) => module.ExportMenu), {
+const ExportMenu = dynamic(() => import('./later-panels').then((module) => module.ExportMenu), {
   ssr: false,
   loading: () => (
     <div>
@@ -49,7 +49,7 @@ export function RoomWorkspace({
   token: string
   access: RoomAccessInfo
   name: string
-  /** Opened by RoomApp, before this component's code has loaded. */
+  /** Opened by RoomApp, before this component's code has loaded; RoomApp shows a closed one. */
   connection: RoomConnection | null
 }) {
   const [editor, setEditor] = useState<Editor | null>(null)
@@ -102,7 +102,9 @@ export function RoomWorkspace({
     if (mounted && liveRef.current) markEditable({ shapes: mounted.getCurrentPageShapeIds().size })
   }, [])
 
-  const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer')
+  // The interviewer's private notes open once the board is up: a second connection and IndexedDB
+  // copy that the board does not wait for.
+  const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer' && editor !== null)
   const room: RoomContextValue | null = useMemo(
     () => (connection ? { doc: connection.doc, awareness: connection.provider.awareness, clock: connection.clock, user, role: access.role, editor, privateNotes } : null),
     [connection?.doc, connection?.provider, connection?.clock, user, access.role, editor, privateNotes], // eslint-disable-line react-hooks/exhaustive-deps
@@ -124,10 +126,6 @@ export function RoomWorkspace({
         This room was saved by a newer version of Boxes &amp; Arrows. Reload the page to keep working in it.
       </MessageScreen>
     )
-  }
-  if (connection?.state.kind === 'closed') {
-    const message = describeCloseCode(connection.state.code, connection.state.reason)
-    return <MessageScreen title={message.title}>{message.detail}</MessageScreen>
   }
 
   const ready = Boolean(room && connection?.ready)

@@ -6,7 +6,7 @@ import { useRoom } from '@/components/room/RoomContext'
 
 // The tabs' contents (and the schemas they write through) load once the panel asks for them,
 // after the canvas has mounted (bodyLater): they are not on the way to an editable board.
-const ScopeTabBody = dynamic(() => import('./ScopeTabBody').then((module) => module.ScopeTabBody), { ssr: false })
+const ScopeTabBody = dynamic(() => import('@/components/room/later-panels').then((module) => module.ScopeTabBody), { ssr: false })
 
 const TABS = [
   { id: 'requirements', label: 'Requirements' },
