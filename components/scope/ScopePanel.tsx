@@ -19,7 +19,7 @@ export type TabId = (typeof TABS)[number]['id']
 const WIDTH_KEY = 'boxes:panel-width'
 const MIN_WIDTH = 300
 const MAX_WIDTH = 720
-const DEFAULT_WIDTH = 380
+const DEFAULT_WIDTH = 420
 
 /** The width this device last gave the panel (the panel renders only in the browser). */
 function savedWidth(): number {
