@@ -44,8 +44,8 @@ export default function RoomApp({ roomId }: { roomId: string }) {
     )
   }
   if (!name) return <NamePrompt role={access.info.role} onDone={setName} />
-  // Here rather than in the workspace, whose chunk would otherwise carry a copy of the
-  // connection's code (both are requested side by side, RoomLoader.tsx).
+  // Here, where the connection is opened: the message does not wait for the workspace's code,
+  // and that code needs none of the connection's.
   if (connection?.state.kind === 'closed') {
     const message = describeCloseCode(connection.state.code, connection.state.reason)
     return <MessageScreen title={message.title}>{message.detail}</MessageScreen>

@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import { readRoomAccessInfo, type RoomAccessInfo } from '@/lib/rooms/access'
+import { readRoomAccessInfo, type RoomAccessInfo } from '@/lib/rooms/access-info'
 import { checkAccess } from './access-request'
 
 export type AccessState =

@@ -19,7 +19,7 @@ export const RoomLinks = z.object({ interviewer: z.url(), candidate: z.url(), re
 export const CreatedRoom = z.object({ roomId: z.string(), links: RoomLinks })
 export type CreatedRoom = z.infer<typeof CreatedRoom>
 
-// The response of GET /api/rooms/<roomId>/access is RoomAccessInfo, in access.ts (checked
+// The response of GET /api/rooms/<roomId>/access is RoomAccessInfo, in access-info.ts (checked
 // without zod, for the room page's first chunks).
 
 export const ApiError = z.object({ error: z.string(), fields: z.record(z.string(), z.array(z.string())).optional() })

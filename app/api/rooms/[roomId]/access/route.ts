@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server'
-import type { RoomAccessInfo } from '@/lib/rooms/access'
+import type { RoomAccessInfo } from '@/lib/rooms/access-info'
 import { getRoomServices } from '@/server/services'
 import { bearerToken, jsonError, requestOrigin } from '@/server/http/route-helpers'
 

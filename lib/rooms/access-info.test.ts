@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RoomLinks } from './api'
-import { readRoomAccessInfo } from './access'
+import { readRoomAccessInfo } from './access-info'
 
 const links = { interviewer: 'https://boxes.example/r/a#token=i', candidate: 'https://boxes.example/r/a#token=c', reviewer: 'https://boxes.example/r/a#token=r' }
 
@@ -9,6 +9,12 @@ describe('readRoomAccessInfo', () => {
     expect(readRoomAccessInfo({ roomId: 'a', role: 'candidate' })).toEqual({ roomId: 'a', role: 'candidate' })
     expect(readRoomAccessInfo({ roomId: 'a', role: 'reviewer' })).toEqual({ roomId: 'a', role: 'reviewer' })
     expect(readRoomAccessInfo({ roomId: 'a', role: 'interviewer', links })).toEqual({ roomId: 'a', role: 'interviewer', links })
+  })
+
+  it('reads an answer cached on this device by the zod-based check it replaced', () => {
+    // What that check stored: the parsed answer, JSON-encoded into localStorage.
+    const cached = JSON.stringify({ roomId: 'a', role: 'interviewer', links })
+    expect(readRoomAccessInfo(JSON.parse(cached))).toEqual({ roomId: 'a', role: 'interviewer', links })
   })
 
   it('drops fields it does not know', () => {
