@@ -149,23 +149,25 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
   await context.close()
 })
 
+/** Scripts holding the phase bar, the scope tabs, the export menu or zod (its API or its core). */
+const LATER_PANELS = /"\$?ZodError"|Start interview|No entities yet\.|Export the diagram/
+
 test('the board is editable before the phase bar, the scope tabs, the export menu and zod have loaded', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Canvas first' } })).json()
   const context = await browser.newContext()
   await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
   const page = await context.newPage()
-  // Scripts holding the phase bar ("Start interview"), the scope tabs ("No entities yet."), the
-  // export menu ("Export the diagram") or zod's classic API ("ZodError") are held back.
-  const later = /"ZodError"|Start interview|No entities yet\.|Export the diagram/
+  // Scripts holding the panels or zod are held back.
   const held: Array<() => void> = []
   let holding = true
   await page.route('**/_next/static/chunks/*.js', async (route) => {
     const response = await route.fetch()
     const body = await response.text()
-    if (holding && later.test(body)) await new Promise<void>((resolve) => held.push(resolve))
+    if (holding && LATER_PANELS.test(body)) await new Promise<void>((resolve) => held.push(resolve))
     await route.fulfill({ response, body })
   })
-  await page.goto(created.links.interviewer)
+  // Not waiting for the load event, in case it waits for a held script.
+  await page.goto(created.links.interviewer, { waitUntil: 'commit' })
   await page.waitForFunction(() => performance.getEntriesByName('boxes:editable').length > 0, undefined, { timeout: 30_000 })
   await waitForBoard(page)
   // Once the editor has mounted, the page asks for them; until they arrive, their places are held.
@@ -177,6 +179,34 @@ test('the board is editable before the phase bar, the scope tabs, the export men
   await expect(page.getByRole('button', { name: 'Start interview' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Export' })).toBeEnabled()
   await expect(page.getByText('No requirements yet.').first()).toBeVisible()
+  await context.close()
+})
+
+test('if the panels\' code cannot be loaded, the board still works and each panel says so', async ({ browser, request }) => {
+  const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Panels lost' } })).json()
+  const context = await browser.newContext()
+  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
+  const page = await context.newPage()
+  const refused: string[] = []
+  await page.route('**/_next/static/chunks/*.js', async (route) => {
+    const response = await route.fetch()
+    const body = await response.text()
+    if (LATER_PANELS.test(body)) {
+      refused.push(route.request().url())
+      return route.abort('internetdisconnected')
+    }
+    await route.fulfill({ response, body })
+  })
+  await page.goto(created.links.interviewer, { waitUntil: 'commit' })
+  await waitForBoard(page)
+  await expect(page.getByText('The phase bar did not load.')).toBeVisible()
+  await expect(page.getByText('This tab did not load.')).toBeVisible()
+  await expect(page.getByText('Export did not load.')).toBeVisible()
+  expect(refused.length).toBeGreaterThan(0)
+  // The board itself is untouched.
+  await drawRectangle(page, 200, 200)
+  await expect(shapes(page)).toHaveCount(1)
+  await expect(page.getByTestId('connection-status')).toHaveText('Live · Saved')
   await context.close()
 })
 
@@ -221,6 +251,9 @@ test('a page reloaded while offline still holds its edits, which arrive once the
     await expect(candidate.locator('.tl-canvas')).toBeVisible()
     await expect(shapes(candidate)).toHaveCount(1)
     await expect(candidate.getByTestId('connection-status')).toHaveText(/Offline - \d+ changes? kept on this device/)
+    // The panels, whose code loads after the board's, were kept too.
+    await expect(candidate.getByText('No requirements yet.').first()).toBeVisible()
+    await expect(candidate.getByText('Not started')).toBeVisible()
     await candidate.screenshot({ path: 'test-results/screens/offline-reloaded.png' })
     await expect(shapes(interviewer)).toHaveCount(0)
   })

@@ -13,8 +13,9 @@ import { colorForUser, presenceUserId, readParticipants, type Participant } from
 import { localUserId } from '@/lib/people/local-name'
 import { markEditable } from '@/lib/perf/marks'
 import { getRoomMeta, RoomMetaKey } from '@/lib/room-doc'
-import type { RoomAccessInfo } from '@/lib/rooms/access'
+import type { RoomAccessInfo } from '@/lib/rooms/access-info'
 import { ConnectionStatus } from './ConnectionStatus'
+import { PanelBoundary } from './PanelBoundary'
 import { Participants } from './Participants'
 import { LoadingScreen, MessageScreen } from './screens'
 import { useOfflineShell } from './useOfflineShell'
@@ -102,9 +103,7 @@ export function RoomWorkspace({
     if (mounted && liveRef.current) markEditable({ shapes: mounted.getCurrentPageShapeIds().size })
   }, [])
 
-  // The interviewer's private notes open once the board is up: a second connection and IndexedDB
-  // copy that the board does not wait for.
-  const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer' && editor !== null)
+  const privateNotes = usePrivateNotes(roomId, token, access.role === 'interviewer')
   const room: RoomContextValue | null = useMemo(
     () => (connection ? { doc: connection.doc, awareness: connection.provider.awareness, clock: connection.clock, user, role: access.role, editor, privateNotes } : null),
     [connection?.doc, connection?.provider, connection?.clock, user, access.role, editor, privateNotes], // eslint-disable-line react-hooks/exhaustive-deps
@@ -150,12 +149,22 @@ export function RoomWorkspace({
         <button type="button" className="button" aria-pressed={panelOpen} onClick={() => setPanelOpen(!panelOpen)}>
           {panelOpen ? 'Hide scope' : 'Show scope'}
         </button>
-        {ready && !canvasFirst && <ExportMenu roomId={roomId} token={token} />}
+        {ready && !canvasFirst && (
+          <PanelBoundary label="Export">
+            <ExportMenu roomId={roomId} token={token} />
+          </PanelBoundary>
+        )}
         {access.links && <ShareButton links={access.links} roomId={roomId} token={token} />}
       </header>
       {room && ready ? (
         <>
-          {canvasFirst ? <div className="session" aria-hidden="true" /> : <SessionBar />}
+          {canvasFirst ? (
+            <div className="session" aria-hidden="true" />
+          ) : (
+            <PanelBoundary label="The phase bar" className="session">
+              <SessionBar />
+            </PanelBoundary>
+          )}
           <div className="workspace">
             <main className="canvas">
               <RoomCanvas roomId={roomId} token={token} doc={room.doc} awareness={room.awareness} user={user} readOnly={access.role === 'reviewer'} onEditor={onEditor} onProblem={setProblem} />

@@ -23,6 +23,9 @@ export function useOfflineShell(boardReady: boolean): void {
     let cancelled = false
     const keep = async () => {
       const registration = await navigator.serviceWorker.ready
+      // The panels' code loads once the editor has mounted; on a slow network it may still be on
+      // its way. It is kept with the rest, or the room would open offline without its panels.
+      await import('./later-panels').catch(() => {})
       const urls = [
         window.location.pathname,
         ...performance.getEntriesByType('resource').map((entry) => entry.name),

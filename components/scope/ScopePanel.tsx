@@ -2,6 +2,7 @@
 
 import dynamic from 'next/dynamic'
 import { useRef, useState, type PointerEvent } from 'react'
+import { PanelBoundary } from '@/components/room/PanelBoundary'
 import { useRoom } from '@/components/room/RoomContext'
 
 // The tabs' contents (and the schemas they write through) load once the panel asks for them,
@@ -82,7 +83,11 @@ export function ScopePanel({ onClose, bodyLater = false }: { onClose(): void; bo
         <button type="button" className="icon-button" aria-label="Close the scope panel" onClick={onClose}>»</button>
       </div>
       <div className="scope-panel__body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {!bodyLater && <ScopeTabBody tab={tab} />}
+        {!bodyLater && (
+          <PanelBoundary label="This tab">
+            <ScopeTabBody tab={tab} />
+          </PanelBoundary>
+        )}
       </div>
     </aside>
   )
