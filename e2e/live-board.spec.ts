@@ -184,7 +184,8 @@ test('the board is editable before the phase bar, the scope tabs, the export men
 
 test('if the panels\' code cannot be loaded, the board still works and each panel says so', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Panels lost' } })).json()
-  const context = await browser.newContext()
+  // No offline copy: its worker would fetch the scripts itself, past page.route.
+  const context = await browser.newContext({ serviceWorkers: 'block' })
   await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
   const page = await context.newPage()
   const refused: string[] = []
@@ -203,6 +204,7 @@ test('if the panels\' code cannot be loaded, the board still works and each pane
   await expect(page.getByText('This tab did not load.')).toBeVisible()
   await expect(page.getByText('Export did not load.')).toBeVisible()
   expect(refused.length).toBeGreaterThan(0)
+  await page.screenshot({ path: 'test-results/screens/panels-failed.png' })
   // The board itself is untouched.
   await drawRectangle(page, 200, 200)
   await expect(shapes(page)).toHaveCount(1)
