@@ -12,9 +12,9 @@ import { LoadingScreen } from './screens'
 // once those had downloaded and run, ~300 ms after the bare tldraw page requests it (scratch
 // timeline of resource timings). Requested side by side from here, the workspace's chunks
 // carried their own copies of what it shares with the app (y-indexeddb, a Buffer polyfill, the
-// connection: ~45 KiB of script in the build); requested by the app, they hold only what the
-// app has not loaded. Editable room page / bare tldraw, empty room: 1.12x, unchanged within the
-// noise (`npm run bench -- --only=browser`).
+// connection: ~43 KB of minified script in the build); requested by the app, they hold only
+// what the app has not loaded. Editable room page / bare tldraw, empty room: 1.12x and 1.21x in
+// two runs, unchanged within the noise (`npm run bench`).
 const loadApp = () => import('./RoomApp')
 if (typeof window !== 'undefined') void loadApp()
 const RoomApp = dynamic(loadApp, { ssr: false, loading: () => <LoadingScreen label="Opening the room…" /> })
