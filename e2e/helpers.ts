@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
 
 /** Creates a room from the home page, as an interviewer would; returns the room page. */
 export async function createRoomFromHome(page: Page, origin: string, title = 'Design a URL shortener', name = 'Ivy'): Promise<void> {
@@ -25,6 +25,42 @@ export async function joinWithLink(browser: Browser, link: string, name: string)
   await page.getByRole('button', { name: 'Join the room' }).click()
   await waitForBoard(page)
   return { context, page }
+}
+
+/** A page in a fresh browser context whose device already knows the person's name, so a room opens without asking. */
+export async function pageKnownAs(browser: Browser, name: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options)
+  await context.addInitScript((known) => localStorage.setItem('boxes:name', known), name)
+  return { context, page: await context.newPage() }
+}
+
+/**
+ * Holds back the page's script chunks whose file name `hold.file` picks (decided as the request
+ * is made) or whose body matches `hold.body` (decided once it has been fetched), until
+ * `release()`; `held()` counts those waiting.
+ */
+export async function holdScripts(page: Page, hold: { file: (file: string) => boolean } | { body: RegExp }): Promise<{ held(): number; release(): void }> {
+  const waiting: Array<() => void> = []
+  let holding = true
+  const wait = () => new Promise<void>((resolve) => waiting.push(resolve))
+  await page.route('**/_next/static/chunks/*.js', async (route) => {
+    if ('file' in hold) {
+      const file = new URL(route.request().url()).pathname.split('/').pop() ?? ''
+      if (holding && hold.file(file)) await wait()
+      return route.continue()
+    }
+    const response = await route.fetch()
+    const body = await response.text()
+    if (holding && hold.body.test(body)) await wait()
+    await route.fulfill({ response, body })
+  })
+  return {
+    held: () => waiting.length,
+    release: () => {
+      holding = false
+      for (const resume of waiting.splice(0)) resume()
+    },
+  }
 }
 
 /** Draws a rectangle with real mouse input at a point of the canvas. */

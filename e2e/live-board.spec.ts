@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { AppServer } from './app-server'
-import { createRoomFromHome, drawRectangle, joinWithLink, shapes, waitForBoard } from './helpers'
+import { createRoomFromHome, drawRectangle, holdScripts, joinWithLink, pageKnownAs, shapes, waitForBoard } from './helpers'
 
 let app: AppServer
 test.beforeAll(async () => {
@@ -121,17 +121,9 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Early check' } })).json()
   const link: string = created.links.candidate
   const html = await (await request.get(link.replace(/#.*$/, ''))).text()
-  const context = await browser.newContext()
-  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Cora'))
-  const page = await context.newPage()
+  const { context, page } = await pageKnownAs(browser, 'Cora')
   // The scripts the page's HTML names load at once; the room's code (loaded after them) waits.
-  const held: Array<() => void> = []
-  let holding = true
-  await page.route('**/_next/static/chunks/*.js', async (route) => {
-    const file = new URL(route.request().url()).pathname.split('/').pop() ?? ''
-    if (holding && !html.includes(file)) await new Promise<void>((resolve) => held.push(resolve))
-    await route.continue()
-  })
+  const scripts = await holdScripts(page, { file: (file) => !html.includes(file) })
   const checks: string[] = []
   page.on('request', (sent) => {
     if (new URL(sent.url()).pathname.endsWith('/access')) checks.push(sent.url())
@@ -140,9 +132,8 @@ test('a room link is checked once, as soon as the page starts, while the room\'s
   // Not waiting for the load event, which waits for the held scripts.
   await page.goto(link, { waitUntil: 'commit' })
   await checked
-  expect(held.length, 'chunks held back when the link check went out').toBeGreaterThan(0)
-  holding = false
-  for (const release of held.splice(0)) release()
+  expect(scripts.held(), 'chunks held back when the link check went out').toBeGreaterThan(0)
+  scripts.release()
   await waitForBoard(page)
   // The room's code used the answer to that first request instead of asking again.
   expect(checks).toHaveLength(1)
@@ -154,28 +145,18 @@ const LATER_PANELS = /"\$?ZodError"|Start interview|No entities yet\.|Export the
 
 test('the board is editable before the phase bar, the scope tabs, the export menu and zod have loaded', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Canvas first' } })).json()
-  const context = await browser.newContext()
-  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
-  const page = await context.newPage()
+  const { context, page } = await pageKnownAs(browser, 'Ivy')
   // Scripts holding the panels or zod are held back.
-  const held: Array<() => void> = []
-  let holding = true
-  await page.route('**/_next/static/chunks/*.js', async (route) => {
-    const response = await route.fetch()
-    const body = await response.text()
-    if (holding && LATER_PANELS.test(body)) await new Promise<void>((resolve) => held.push(resolve))
-    await route.fulfill({ response, body })
-  })
+  const scripts = await holdScripts(page, { body: LATER_PANELS })
   // Not waiting for the load event, in case it waits for a held script.
   await page.goto(created.links.interviewer, { waitUntil: 'commit' })
   await page.waitForFunction(() => performance.getEntriesByName('boxes:editable').length > 0, undefined, { timeout: 30_000 })
   await waitForBoard(page)
   // Once the editor has mounted, the page asks for them; until they arrive, their places are held.
-  await expect.poll(() => held.length, { message: 'scripts held back after the board was editable' }).toBeGreaterThan(0)
+  await expect.poll(() => scripts.held(), { message: 'scripts held back after the board was editable' }).toBeGreaterThan(0)
   await expect(page.getByRole('button', { name: 'Export' })).toBeDisabled()
   await expect(page.getByRole('button', { name: 'Start interview' })).toHaveCount(0)
-  holding = false
-  for (const release of held.splice(0)) release()
+  scripts.release()
   await expect(page.getByRole('button', { name: 'Start interview' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Export' })).toBeEnabled()
   await expect(page.getByText('No requirements yet.').first()).toBeVisible()
@@ -185,9 +166,7 @@ test('the board is editable before the phase bar, the scope tabs, the export men
 test('if the panels\' code cannot be loaded, the board still works and each panel says so', async ({ browser, request }) => {
   const created = await (await request.post(`${app.origin}/api/rooms`, { data: { title: 'Panels lost' } })).json()
   // No offline copy: its worker would fetch the scripts itself, past page.route.
-  const context = await browser.newContext({ serviceWorkers: 'block' })
-  await context.addInitScript(() => localStorage.setItem('boxes:name', 'Ivy'))
-  const page = await context.newPage()
+  const { context, page } = await pageKnownAs(browser, 'Ivy', { serviceWorkers: 'block' })
   const refused: string[] = []
   await page.route('**/_next/static/chunks/*.js', async (route) => {
     const response = await route.fetch()
